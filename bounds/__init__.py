@@ -1,0 +1,2 @@
+"""The mathematics: symbolic (sympy) statements, explicit constants and constructions of
+each bound.  Imports ``checks`` engines; never imports ``proofs``."""

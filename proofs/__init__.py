@@ -1,0 +1,8 @@
+"""Proof blueprints: the claim registry, status propagation, blueprint rendering.
+
+Python API::
+
+    from proofs import all_claims, evaluate
+    statuses = evaluate(["gap.upper.width"])
+"""
+from .registry import Check, Claim, ClaimStatus, all_claims, evaluate  # noqa: F401

@@ -1,0 +1,243 @@
+"""Named constants of the package, discovered and certified to any number of digits.
+
+Every module of :mod:`bounds` may define a module-level list ``CONSTANTS`` of dicts::
+
+    {"name": ..., "expression": "<sympy-parsable closed form: numbers and named functions>",
+     "description": ..., "source": ...}
+
+:func:`discover_constants` collects them all (this module's own general constants included);
+:func:`certify_constants` evaluates each closed form in outward-rounded ball arithmetic
+(python-flint ``arb``, via :func:`checks.expr.compile_arb`), raising the working precision until
+:func:`checks.arith.certified_decimal` can print the requested number of significant digits
+with a guarantee (enclosure radius below one unit of the last digit).
+
+>>> from bounds.constants import certify_constants
+>>> [c["value"] for c in certify_constants(["pensia_mixture_weight"], digits=20)]
+['0.17328679513998632735']
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+
+from checks.errors import BudgetExceeded, ExpressionError, InputError
+
+__all__ = ["CONSTANTS", "Constant", "discover_constants", "certify_constant", "certify_constants",
+           "parse_constant", "enclosure"]
+
+# a_eta = sqrt(8 log(4/eta)) of the approximate kinematic formula (Amelunxen-Lotz-McCoy-Tropp 2014,
+# Thm. I): for a few confidence levels eta.
+_ETAS = {"0.1": "40", "0.05": "80", "0.01": "400", "0.001": "4000"}
+
+CONSTANTS = [
+    {"name": "pensia_mixture_weight", "expression": "log(2)/4",
+     "description": "mixture weight ln(2)/4: (1/2)delta_0 + (1/2)Law(XY) contains Uniform[-1/2,1/2] "
+                    "with this weight (X~U[0,1], Y~U[-1,1])",
+     "source": "literature: Pensia et al., NeurIPS 2020, Cor. 1-2"},
+    *[{"name": f"kinematic_a_eta_{eta.replace('.', '_')}", "expression": f"sqrt(8*log({four_over}))",
+       "description": f"a_eta = sqrt(8 log(4/eta)) of the approximate kinematic formula, eta = {eta}",
+       "source": "literature: Amelunxen, Lotz, McCoy, Tropp 2014 (arXiv 1303.6672), Thm. I"}
+      for eta, four_over in _ETAS.items()],
+    {"name": "xy_density_at_half", "expression": "log(2)/2",
+     "description": "density (1/2) ln(1/|z|) of X*Y (X~U[0,1], Y~U[-1,1]) at |z| = 1/2",
+     "source": "new"},
+]
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    expression: str
+    description: str
+    source: str
+    module: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "expression": self.expression, "description": self.description,
+                "source": self.source, "module": self.module}
+
+
+def discover_constants() -> tuple[list[Constant], list[str]]:
+    """All ``CONSTANTS`` of the modules of :mod:`bounds`, in module order.
+
+    Returns (constants, problems): a module that fails to import, or a malformed entry, is
+    reported in ``problems`` (one line each) rather than hiding the other constants.  Two
+    modules defining the same name with different expressions are both qualified as
+    ``module:name``; identical duplicates are kept once.
+    """
+    import bounds as pkg
+
+    found: list[Constant] = []
+    problems: list[str] = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        modname = f"bounds.{info.name}"
+        try:
+            mod = importlib.import_module(modname)
+        except Exception as exc:  # noqa: BLE001 - a broken sibling must not hide the rest
+            problems.append(f"{modname}: import failed: {type(exc).__name__}: {exc}")
+            continue
+        entries = getattr(mod, "CONSTANTS", None)
+        if entries is None:
+            continue
+        if not isinstance(entries, (list, tuple)):
+            problems.append(f"{modname}: CONSTANTS is not a list")
+            continue
+        for k, e in enumerate(entries):
+            if not (isinstance(e, dict) and isinstance(e.get("name"), str)
+                    and isinstance(e.get("expression"), str)):
+                problems.append(f"{modname}: CONSTANTS[{k}] lacks a string 'name' or 'expression'")
+                continue
+            found.append(Constant(e["name"], e["expression"], str(e.get("description", "")),
+                                  str(e.get("source", "")), modname))
+    by_name: dict[str, list[Constant]] = {}
+    for c in found:
+        by_name.setdefault(c.name, []).append(c)
+    out: list[Constant] = []
+    for c in found:
+        same = by_name[c.name]
+        if len({s.expression.replace(" ", "") for s in same}) == 1:
+            if same[0] is c:
+                out.append(c)
+        else:
+            out.append(Constant(f"{c.module.removeprefix('bounds.')}:{c.name}", c.expression,
+                                c.description, c.source, c.module))
+    return out, problems
+
+
+def parse_constant(expression: str):
+    """The sympy form of a constant's closed form; it must have no free symbols."""
+    try:
+        from checks.expr import parse
+    except ImportError:  # pragma: no cover - only while checks.expr is being written
+        parse = _fallback_parse
+    expr = parse(expression)
+    if expr.free_symbols:
+        raise ExpressionError(f"constant expression {expression!r} has free symbols "
+                              f"{sorted(map(str, expr.free_symbols))}")
+    return expr
+
+
+def enclosure(expr, bits: int):
+    """An arb ball containing the exact value of the closed-form sympy ``expr`` at ``bits`` bits."""
+    from checks.arith import workprec
+
+    with workprec(bits):
+        try:
+            from checks.expr import compile_arb
+        except ImportError:  # pragma: no cover - only while checks.expr is being written
+            return _fallback_arb(expr)
+        return compile_arb(expr, [])([])
+
+
+def certify_constant(c: Constant | dict, digits: int = 30, *, max_bits: int = 200_000) -> dict:
+    """One constant with ``digits`` certified significant digits (raises BudgetExceeded if even
+    ``max_bits`` of precision cannot certify them, e.g. for an exact zero)."""
+    from checks.arith import certified_decimal, exact_endpoints, is_finite
+    from checks.numbers import fraction_to_decimal
+
+    if isinstance(c, dict):
+        c = Constant(c["name"], c["expression"], c.get("description", ""), c.get("source", ""), "")
+    if not isinstance(digits, int) or isinstance(digits, bool) or digits < 1 or digits > 10_000:
+        raise InputError(f"digits must be an integer in [1, 10000], got {digits!r}")
+    expr = parse_constant(c.expression)
+    bits = int(digits * 3.33) + 32
+    while True:
+        x = enclosure(expr, bits)
+        value = certified_decimal(x, digits) if is_finite(x) else None
+        if value is not None:
+            lo, hi = exact_endpoints(x)
+            return {**c.to_json(), "value": value, "digits": digits, "bits": bits,
+                    "enclosure": [fraction_to_decimal(lo, digits + 5, "down"),
+                                  fraction_to_decimal(hi, digits + 5, "up")]}
+        if bits >= max_bits:
+            raise BudgetExceeded(f"constant {c.name!r} = {c.expression}: no {digits} certified digits "
+                                 f"at {bits} bits (is it exactly zero or undefined?)")
+        bits = min(2 * bits, max_bits)
+
+
+def certify_constants(names=None, digits: int = 30) -> list[dict]:
+    """Certify the named constants (default: all discovered), in discovery order.
+
+    Unknown names raise :class:`checks.errors.InputError`.
+    """
+    consts, _problems = discover_constants()
+    if names:
+        index = {c.name: c for c in consts}
+        missing = [n for n in names if n not in index]
+        if missing:
+            raise InputError(f"unknown constant(s) {', '.join(missing)}; known: {', '.join(index)}")
+        consts = [index[n] for n in dict.fromkeys(names)]
+    return [certify_constant(c, digits) for c in consts]
+
+
+# --- minimal fallback, used only while checks.expr (contract) is absent -------------------------
+
+def _fallback_parse(text: str):  # pragma: no cover
+    import ast
+
+    import sympy as sp
+
+    funcs = {"sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "gamma": sp.gamma, "erf": sp.erf,
+             "erfc": sp.erfc, "sin": sp.sin, "cos": sp.cos, "atan": sp.atan, "asin": sp.asin,
+             "acos": sp.acos}
+    names = {"pi": sp.pi, "E": sp.E}
+
+    def walk(n):
+        if isinstance(n, ast.Expression):
+            return walk(n.body)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
+            return sp.Rational(str(n.value)) if isinstance(n.value, float) else sp.Integer(n.value)
+        if isinstance(n, ast.Name) and n.id in names:
+            return names[n.id]
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
+            v = walk(n.operand)
+            return -v if isinstance(n.op, ast.USub) else v
+        if isinstance(n, ast.BinOp):
+            a, b = walk(n.left), walk(n.right)
+            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+                   ast.Div: lambda: a / b, ast.Pow: lambda: a ** b}
+            if type(n.op) in ops:
+                return ops[type(n.op)]()
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
+            return funcs[n.func.id](*[walk(a) for a in n.args])
+        raise ExpressionError(f"unsupported syntax in constant expression {text!r}")
+
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"cannot parse {text!r}: {exc.msg}") from exc
+    return walk(tree)
+
+
+def _fallback_arb(expr):  # pragma: no cover
+    import sympy as sp
+    from flint import arb, fmpq
+
+    if expr.is_Rational:
+        return arb(fmpq(int(expr.p), int(expr.q)))
+    if expr is sp.pi:
+        return arb.pi()
+    if expr is sp.E:
+        return arb(1).exp()
+    args = [_fallback_arb(a) for a in expr.args]
+    if expr.is_Add:
+        out = args[0]
+        for a in args[1:]:
+            out = out + a
+        return out
+    if expr.is_Mul:
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return out
+    if expr.is_Pow:
+        b, e = expr.args
+        if e.is_Integer:
+            return args[0] ** int(e)
+        return args[0] ** args[1]
+    table = {sp.log: "log", sp.exp: "exp", sp.gamma: "gamma", sp.erf: "erf", sp.erfc: "erfc",
+             sp.sin: "sin", sp.cos: "cos", sp.atan: "atan", sp.asin: "asin", sp.acos: "acos"}
+    if expr.func in table:
+        return getattr(args[0], table[expr.func])()
+    raise ExpressionError(f"fallback evaluator cannot handle {expr}")

@@ -1,0 +1,153 @@
+"""`prunecert verify`: levels, reasons, JSON shape, certificates, exit codes, process pool."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import _fake_claims
+from checks.cli import main
+from checks.levels import Level
+from checks.result import CheckResult
+
+
+def run_cli(capsys, *argv):
+    code = main(["verify", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_report_levels_and_reasons(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch)
+    code, out, _ = run_cli(capsys, "--json")
+    rep = json.loads(out)
+    assert code == 0 and rep["exit_code"] == 0
+    by = {c["id"]: c for c in rep["claims"]}
+    assert set(by) == set(_fake_claims.claims())
+    for key in ("id", "title", "statement", "source", "level", "reason", "method", "seconds", "checks"):
+        assert key in by["toy.thm"]
+    assert by["toy.lemma.a"]["level"] == "PROVED"
+    assert by["toy.lemma.b"]["level"] == "CHECKED"
+    assert by["toy.paper"]["level"] == "CLAIMED"
+    assert by["toy.crash"]["level"] == "UNKNOWN" and "boom" in by["toy.crash"]["reason"]
+    # the slow lemma is skipped, so the theorem is only as strong as it: UNKNOWN, and says why
+    assert by["toy.lemma.slow"]["level"] == "UNKNOWN" and "--slow" in by["toy.lemma.slow"]["reason"]
+    assert by["toy.thm"]["level"] == "UNKNOWN" and "toy.lemma.slow" in by["toy.thm"]["reason"]
+    assert by["toy.lemma.slow"]["checks"][0]["skipped"] is True
+    assert sum(rep["summary"].values()) == len(by)
+    assert rep["summary"]["PROVED"] == 2 and rep["summary"]["CHECKED"] == 1
+    # toy-format has no re-checker: stored only, and the report says so
+    rc = by["toy.lemma.a"]["checks"][0]["recheck"]
+    assert rc["status"] == "stored"
+
+
+def test_slow_flag_and_subset(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch)
+    code, out, _ = run_cli(capsys, "toy.thm", "--json", "--slow")
+    rep = json.loads(out)
+    by = {c["id"]: c for c in rep["claims"]}
+    # only the theorem and its dependencies ran
+    assert set(by) == {"toy.def", "toy.lemma.a", "toy.lemma.b", "toy.lemma.slow", "toy.thm"}
+    assert by["toy.lemma.slow"]["level"] == "PROVED"
+    assert by["toy.thm"]["level"] == "CHECKED"  # capped by Lemma B
+    assert "toy.lemma.b" in by["toy.thm"]["reason"]
+    assert by["toy.thm"]["requested"] and not by["toy.def"]["requested"]
+
+
+def test_refuted_exits_1_and_text_table(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch, refuted=True)
+    code, out, _ = run_cli(capsys)
+    assert code == 1
+    assert "toy.false" in out and "REFUTED" in out and "counterexample" in out
+    assert "why UNKNOWN" in out  # toy.after depends on the refuted lemma
+    code, out, _ = run_cli(capsys, "--json", "toy.after")
+    rep = json.loads(out)
+    assert code == 1 and rep["exit_code"] == 1 and rep["summary"]["REFUTED"] == 1
+    by = {c["id"]: c for c in rep["claims"]}
+    assert by["toy.after"]["level"] == "UNKNOWN" and "refuted" in by["toy.after"]["reason"]
+
+
+def test_unknown_id_exit_3(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch)
+    code, out, err = run_cli(capsys, "no.such.claim")
+    assert code == 3 and "unknown claim id" in err and out == ""
+    code, _, err = run_cli(capsys, "--jobs", "0")
+    assert code == 3
+
+
+def test_certificates_written(monkeypatch, capsys, tmp_path):
+    _fake_claims.install(monkeypatch)
+    code, out, _ = run_cli(capsys, "--json", "--certificates", str(tmp_path / "certs"), "toy.lemma.a")
+    rep = json.loads(out)
+    files = sorted(p.name for p in (tmp_path / "certs").iterdir())
+    assert files == ["toy.def--exact.json", "toy.lemma.a--exact.json"]
+    cert = json.loads((tmp_path / "certs" / files[1]).read_text())
+    assert cert == {"format": "toy-format", "claim": "2 > 1"}
+    by = {c["id"]: c for c in rep["claims"]}
+    assert by["toy.lemma.a"]["checks"][0]["certificate_file"] == "toy.lemma.a--exact.json"
+
+
+def test_failed_recheck_exits_1(monkeypatch, capsys):
+    import checks.cli.verify as verify
+
+    _fake_claims.install(monkeypatch)
+
+    class Bad:
+        ok, detail = False, "altered certificate"
+
+    monkeypatch.setattr(verify, "_recheckers", lambda: (lambda cert: Bad()))
+    monkeypatch.setattr(verify, "_known_formats", lambda: None)
+    code, out, _ = run_cli(capsys, "toy.lemma.a", "--json")
+    rep = json.loads(out)
+    assert code == 1 and rep["certificates"]["recheck_failed"] == 2
+    code, out, _ = run_cli(capsys, "toy.lemma.a")
+    assert code == 1 and "failed to re-check" in out
+
+
+def test_recheck_statuses():
+    from checks.cli.verify import recheck_certificate
+
+    assert recheck_certificate({"no": "format"})["status"] == "stored"
+    assert recheck_certificate({"format": "surely-not-a-format-xyz"})["status"] in ("stored", "failed")
+
+
+def test_process_pool_matches_serial(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch)
+    _, out1, _ = run_cli(capsys, "--json")
+    _, out2, _ = run_cli(capsys, "--json", "--jobs", "2")
+    lv1 = {c["id"]: (c["level"], c["reason"]) for c in json.loads(out1)["claims"]}
+    lv2 = {c["id"]: (c["level"], c["reason"]) for c in json.loads(out2)["claims"]}
+    assert lv1 == lv2
+
+
+def test_pool_runner_unpicklable_check_is_unknown(monkeypatch):
+    from proofs.parallel import pool_runner
+    from proofs.registry import Check, Claim
+    import proofs.registry as registry
+
+    reg = {"x": Claim("x", "x", "x", "new", checks=(Check("lambda", lambda: CheckResult(Level.PROVED, "m")),))}
+    monkeypatch.setattr(registry, "_REGISTRY", reg)
+    out = pool_runner(2)([("x", 0, False)])
+    assert out[("x", 0, False)].level is Level.UNKNOWN
+
+
+def test_precision_restored_between_jobs(monkeypatch):
+    """A check that leaks a precision change cannot affect the next job."""
+    from flint import ctx
+
+    from proofs.parallel import run_check_clean
+    from proofs.registry import Check
+
+    def leaky():
+        ctx.prec = 20
+        return CheckResult(Level.PROVED, "leak")
+
+    before = ctx.prec
+    run_check_clean(Check("leak", leaky))
+    assert ctx.prec == before
+
+
+@pytest.mark.skipif("not __import__('proofs').all_claims()", reason="no claims registered yet")
+def test_real_registry_lists(capsys):
+    code, out, _ = run_cli(capsys, "--list")
+    assert code == 0 and json.loads(out)

@@ -1,0 +1,90 @@
+"""checks.superror: certified enclosures against exact and dense evaluation."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from checks.errors import InputError
+from checks.network import Network, sample
+from checks.superror import sqrt_bounds, sup_error
+
+
+def dense_max(net, d, m=100_000, seed=0, nm=None, wm=None):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, d))
+    X /= np.linalg.norm(X, axis=1)[:, None]
+    return float(np.abs(net.evaluate_float(X, nm, wm) - net.target_float(X)).max())
+
+
+def test_sqrt_bounds():
+    for q in (Fraction(2), Fraction(1, 3), Fraction(49, 4), Fraction(10**-12)):
+        lo, hi = sqrt_bounds(q, Fraction(1, 10**9))
+        assert lo * lo <= q <= hi * hi and hi - lo <= Fraction(1, 10**9)
+
+
+def test_hand_example_2d():
+    # g = relu(x1) (one unit u = e1, v = 1) vs target relu(<w,x>), w = e2: sup over circle of
+    # |relu(cos t) - relu(sin t)| = 1 (at t = 0).
+    net = Network.from_json({"model": "A", "w": ["0", "1"], "u": [["1", "0"]], "v": ["1"]})
+    r = sup_error(net)
+    assert r.lo == r.hi == 1 and r.exact
+    # perfect approximation: error 0
+    net = Network.from_json({"model": "B", "w": ["0.6", "0.8"], "u": [["0.6", "0.8"]], "v": ["1"]})
+    r = sup_error(net)
+    assert r.hi == 0
+    # scaled: v = 1/2 -> error = 1/2 * relu(<w,x>) -> sup 1/2
+    net = Network.from_json({"model": "B", "w": ["0.6", "0.8"], "u": [["0.6", "0.8"]], "v": ["1/2"]})
+    r = sup_error(net)
+    assert r.lo <= Fraction(1, 2) <= r.hi
+
+
+def test_model_b_relu_split():
+    # Model A: g = x1 (relu(x1) - relu(-x1)) vs relu(x1): error = relu(-x1) -> sup 1.
+    # Model B: relu(x1) vs relu(x1): 0.
+    obj = {"w": ["1", "0"], "u": [["1", "0"], ["-1", "0"]], "v": ["1", "-1"]}
+    assert sup_error(Network.from_json({**obj, "model": "A"})).lo == 1
+    assert sup_error(Network.from_json({**obj, "model": "B"})).hi == 0
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_dense_never_above_hi(d, model):
+    for seed in range(3):
+        net = sample(10, d, seed=seed, model=model, dist="gaussian" if seed == 2 else "uniform")
+        r = sup_error(net, tol=Fraction(1, 10**5))
+        assert r.lo <= r.hi and r.hi - r.lo <= Fraction(1, 10**5)
+        dm = dense_max(net, d, 20_000 if d < 3 else 100_000, seed)
+        assert dm <= float(r.hi) + 1e-12
+        assert dm >= float(r.lo) - 0.05  # dense sampling gets close to the max
+        x = r.argmax
+        assert sum(t * t for t in x) <= 1
+        assert net.error_exact(x) >= r.lo
+
+
+def test_pruned_masks_dense():
+    net = sample(20, 3, seed=5, model="B")
+    rng = np.random.default_rng(1)
+    nm = rng.integers(0, 2, size=20)
+    wm = rng.integers(0, 2, size=(20, 3))
+    r = sup_error(net, neuron_mask=nm, weight_mask=wm, tol=Fraction(1, 10**4))
+    assert dense_max(net, 3, 100_000, 3, nm, wm) <= float(r.hi) + 1e-12
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_bnb_matches_exact_2d_embedding(model):
+    """A 2-D network embedded in R^3 (third coordinates 0) has the same sup error; the
+    d = 3 branch and bound must enclose the exact d = 2 value."""
+    for seed in range(3):
+        net2 = sample(8, 2, seed=seed, model=model)
+        obj = net2.to_json()
+        obj["w"] = obj["w"] + ["0"]
+        obj["u"] = [row + ["0"] for row in obj["u"]]
+        net3 = Network.from_json(obj)
+        r2 = sup_error(net2, tol=Fraction(1, 10**8))
+        r3 = sup_error(net3, tol=Fraction(1, 10**5))
+        assert r3.lo <= r2.hi and r2.lo <= r3.hi
+
+
+def test_bad_tol():
+    with pytest.raises(InputError):
+        sup_error(sample(3, 2, seed=0), tol=0)

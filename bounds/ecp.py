@@ -30,6 +30,7 @@ identities) by the functions below; each returns a dict with "ok" and the derive
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import sympy as sp
@@ -46,6 +47,7 @@ A = sp.Symbol("A", positive=True)
 B, C = sp.symbols("B C", real=True)
 
 
+@lru_cache(maxsize=None)
 def first_order() -> dict:
     S = A * db ** 2 - 2 * W * B * db + W ** 2 * C
     sols = sp.solve(sp.Eq(sp.diff(S, db), 0), db)
@@ -62,6 +64,7 @@ def first_order() -> dict:
             "uncompensated_minus_score": str(gain)}
 
 
+@lru_cache(maxsize=None)
 def first_order_sums_identity(n_samples: int = 4, out_dim: int = 2) -> dict:
     """For explicit symbolic samples: S(db) written with g_n, x_k(n) equals A db^2 - 2WB db + W^2C,
     the score equals W^2 sum a_n (x_n - x~)^2 with x~ = B/A, and C = ||J_w||^2 with
@@ -85,6 +88,7 @@ gw, gb, Hww, Hwb = sp.symbols("g_w g_b H_ww H_wb", real=True)
 Hbb = sp.Symbol("H_bb", positive=True)
 
 
+@lru_cache(maxsize=None)
 def second_order() -> dict:
     dL = -gw * W + gb * db + (Hww * W ** 2 - 2 * Hwb * W * db + Hbb * db ** 2) / 2
     sols = sp.solve(sp.Eq(sp.diff(dL, db), 0), db)

@@ -113,7 +113,7 @@ def matching_check_instances(cases) -> dict:
 
 
 def nearest_distance_sample(w: np.ndarray, n_kept: np.ndarray, K: float, t: float,
-                            rng: np.random.Generator, iters: int = 64) -> np.ndarray:
+                            rng: np.random.Generator, iters: int = 52) -> np.ndarray:
     """Exact-in-law sample of the kept candidate nearest to each w (float; Monte Carlo only).
 
     Candidates are i.i.d. Uniform on S = [-K, K] minus [-t, t]; ``n_kept[i]`` of them survive for

@@ -39,7 +39,7 @@ from checks.errors import InputError
 __all__ = [
     "prove_pl_nonneg", "relu_lipschitz", "relu_bounded", "one_layer_identity", "induction_identity",
     "bound_closed_form", "geometric_identity", "lagrange_identity", "forward_float", "forward_exact",
-    "bound_float", "spectral_norms",
+    "bound_float", "spectral_norms", "linf_operator_norm", "fixed_network_instance", "linf_search_exact",
 ]
 
 
@@ -198,3 +198,68 @@ def bound_float(Ws: Sequence[np.ndarray], Wts: Sequence[np.ndarray]) -> float:
     a = spectral_norms([np.asarray(W, float) - np.asarray(V, float) for W, V in zip(Ws, Wts)])
     L = len(Ws)
     return float(sum(np.prod(m[i + 1:]) * a[i] * np.prod(n[:i]) for i in range(L)))
+
+
+# --------------------------------------------------------------------------- fixed-network guard
+def linf_operator_norm(W: Sequence[Sequence[Fraction]]) -> Fraction:
+    """Exact l_inf -> l_inf operator norm: the maximum absolute row sum."""
+    return max(sum(abs(Fraction(v)) for v in row) for row in W)
+
+
+def fixed_network_instance():
+    """A fixed 2-2-2 ReLU network (last layer linear) and a perturbation, exact rationals, with the
+    l_inf perturbation bound B (max-row-sum operator norms): the statement
+    ||F(x) - F~(x)||_inf <= B ||x||_inf for all x in R^2 as sympy expressions (Max/Abs)."""
+    F = Fraction
+    W1 = [[F(1), F(-1, 2)], [F(1, 3), F(2, 3)]]
+    W2 = [[F(3, 4), F(-1)], [F(1, 2), F(1, 4)]]
+    V1 = [[F(9, 10), F(-1, 2)], [F(2, 5), F(2, 3)]]
+    V2 = [[F(3, 4), F(-9, 10)], [F(1, 2), F(3, 10)]]
+    B = (linf_operator_norm(V2) * linf_operator_norm([[a - b for a, b in zip(r, s)] for r, s in zip(W1, V1)])
+         + linf_operator_norm([[a - b for a, b in zip(r, s)] for r, s in zip(W2, V2)]) * linf_operator_norm(W1))
+    x1, x2 = sp.symbols("x1 x2", real=True)
+
+    def net(Wa, Wb):
+        h = [sp.Max(0, sp.Rational(r[0].numerator, r[0].denominator) * x1
+                    + sp.Rational(r[1].numerator, r[1].denominator) * x2) for r in Wa]
+        return [sum(sp.Rational(v.numerator, v.denominator) * hj for v, hj in zip(r, h)) for r in Wb]
+
+    f, g = net(W1, W2), net(V1, V2)
+    lhs = sp.Max(*[sp.Abs(a - b) for a, b in zip(f, g)])
+    rhs = sp.Rational(B.numerator, B.denominator) * sp.Max(sp.Abs(x1), sp.Abs(x2))
+    return {"W": (W1, W2), "W_tilde": (V1, V2), "bound": B, "lhs": lhs, "rhs": rhs, "vars": (x1, x2)}
+
+
+def linf_search_exact(count: int, seed: int, max_depth: int = 3, max_width: int = 3) -> dict:
+    """Exact random search for a violation of the l_inf perturbation bound: random rational
+    networks and perturbations (ReLU hidden layers, linear last layer), random rational x with
+    ||x||_inf <= 1; error and bound computed with Fractions (max-row-sum operator norms).
+    Returns {"violations": [...], "cases": count, "max_ratio": float}."""
+    rng = np.random.default_rng(seed)
+
+    def rat(lo=-4, hi=4, den=4):
+        return Fraction(int(rng.integers(lo * den, hi * den + 1)), den)
+
+    violations, worst = [], 0.0
+    for _ in range(count):
+        L = int(rng.integers(1, max_depth + 1))
+        dims = [int(rng.integers(1, max_width + 1)) for _ in range(L + 1)]
+        Ws = [[[rat() for _ in range(dims[i])] for _ in range(dims[i + 1])] for i in range(L)]
+        Vs = [[[v + rat(-1, 1, 8) for v in row] for row in W] for W in Ws]
+        x = [rat(-1, 1, 8) for _ in range(dims[0])]
+        xn = max(abs(v) for v in x)
+        f, g = forward_exact(Ws, x), forward_exact(Vs, x)
+        err = max(abs(a - b) for a, b in zip(f, g))
+        n = [linf_operator_norm(W) for W in Ws]
+        m = [linf_operator_norm(V) for V in Vs]
+        a = [linf_operator_norm([[p - q for p, q in zip(r, s)] for r, s in zip(W, V)]) for W, V in zip(Ws, Vs)]
+        bound = sum((np.prod(m[i + 1:], dtype=object) if i + 1 < L else 1) * a[i]
+                    * (np.prod(n[:i], dtype=object) if i else 1) for i in range(L)) * xn
+        bound = Fraction(bound)
+        if err > bound:
+            violations.append({"W": [[[str(v) for v in r] for r in W] for W in Ws],
+                               "W_tilde": [[[str(v) for v in r] for r in V] for V in Vs],
+                               "x": [str(v) for v in x], "error": str(err), "bound": str(bound)})
+        elif bound > 0:
+            worst = max(worst, float(err / bound))
+    return {"violations": violations, "cases": count, "max_ratio": worst}

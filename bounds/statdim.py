@@ -350,3 +350,30 @@ def decimal_enclosure(lo: Fraction, hi: Fraction, digits: int) -> dict:
     return {"lo": fraction_to_decimal(lo, digits, "down"), "hi": fraction_to_decimal(hi, digits, "up")}
 
 
+
+
+def circular_by_integral(d: int, alpha) -> arb:
+    """Independent rigorous evaluation of delta(Circ_d(alpha)), d >= 2, from the projection itself.
+
+    Write g = r (cos th, sin th u) with r = ||g||, th in [0, pi] the angle to e_1, u a unit vector;
+    r and th are independent, E r^2 = d and th has density proportional to sin^(d-2) th.  The
+    projection onto Circ_d(alpha) has squared norm r^2 if th <= alpha, r^2 cos^2(th - alpha) if
+    alpha < th < alpha + pi/2, and 0 otherwise.  Hence
+        delta = d [int_0^alpha sin^(d-2) + int_alpha^(alpha+pi/2) cos^2(th-alpha) sin^(d-2)] / int_0^pi sin^(d-2),
+    evaluated with Arb's rigorous adaptive integration (acb.integral)."""
+    from flint import acb
+
+    d = _check_d(d)
+    if d < 2:
+        raise InputError("circular_by_integral needs d >= 2")
+    a = parse_angle(alpha).ball()
+
+    def f0(z, _analytic):
+        return z.sin() ** (d - 2)
+
+    def f1(z, _analytic):
+        return (z - a).cos() ** 2 * z.sin() ** (d - 2)
+
+    num = acb.integral(f0, 0, a) + acb.integral(f1, a, a + arb.pi() / 2)
+    den = acb.integral(f0, 0, arb.pi())
+    return (d * num / den).real

@@ -422,7 +422,7 @@ def check_lemma1_chain() -> CheckResult:
 def check_lemma2_w() -> CheckResult:
     """w(t) = min(1, K/t) (K = C1 eps > 0) is nonincreasing with values in (0, 1]: d/dt (K/t) =
     -K/t^2 < 0, and w = 1 for t <= K.  With w nonincreasing, w(min(x, y)) = max(w(x), w(y)) and the
-    charging of docs/neuron-lower-bound.md#lemma-2-charging gives the inequality."""
+    charging of docs/neuron-lower-bound.md#b6-lemma-2-charging gives the inequality."""
     with Timer() as tm:
         t_ = sp.Symbol("t", positive=True)
         res = identity_result([("d/dt (K/t) = -K/t^2", sp.diff(_K / t_, t_) + _K / t_ ** 2)])
@@ -573,3 +573,24 @@ def check_corollary_spot() -> CheckResult:
                 return CheckResult(Level.REFUTED if ok is Tri.FALSE else Level.UNKNOWN, "arb", tm.seconds,
                                    f"bound not <= 0.36 at eps = 1e-{k}", data={"rows": rows})
     return CheckResult(Level.CHECKED, "arb", tm.seconds, f"{len(rows)} values of eps", data={"rows": rows})
+
+
+def width_table(eps_values=("1/10", "1/100", "1/1000", "1/10000", "1/100000", "1/1000000"),
+                p_fail_values=("1/2", "9/10")) -> str:
+    """Markdown table of certified widths (run ``python -m bounds.model_b``)."""
+    lines = ["| eps | " + " | ".join(f"width with P(fail) >= {p}" for p in p_fail_values)
+             + " | 1/(20 eps log(1/eps)) |", "|---|" + "---|" * (len(p_fail_values) + 1)]
+    for e in eps_values:
+        qe = to_fraction(e)
+        cells = []
+        for p in p_fail_values:
+            r = neuron_width_lower_bound(qe, p)
+            cells.append(f"{r['width']} (P(fail) >= {r['failure_probability_lower']})")
+        with arith.workprec(64):
+            ref = 1 / (20 * arith.ball(qe) * (1 / arith.ball(qe)).log())
+        lines.append(f"| {e} | " + " | ".join(cells) + f" | {arith.certified_decimal(ref, 4)} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(width_table())

@@ -191,3 +191,38 @@ def check_spot_arb(samples: int = 200, seed: int = 20260402) -> CheckResult:
     return CheckResult(Level.CHECKED, "arb", tm.seconds,
                        f"{samples} random rational (a, b, A, B), rigorous ball comparisons",
                        data={"samples": samples, "seed": seed})
+
+
+def minimax_lp_float(a_: float, b_: float, points: int = 4001) -> float:
+    """Float LP value of min_{A,B} max over `points` grid angles of |sigma(sin phi) - A cos phi - B sin phi|
+    on [-a, b] (scipy HiGHS).  A grid value is <= the true min-max; EVIDENCE for tightness only,
+    never used in a proof."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    if not (0 < a_ <= np.pi / 2 + 1e-12 and 0 < b_ <= np.pi / 2 + 1e-12) or points < 3:
+        raise InputError("need 0 < a, b <= pi/2 and points >= 3")
+    phi = np.union1d(np.linspace(-a_, b_, points), [0.0])   # keep the kink angle on the grid
+    points = len(phi)
+    f = np.maximum(np.sin(phi), 0.0)
+    C, S, one = np.cos(phi), np.sin(phi), np.ones(points)
+    A_ub = np.vstack([np.c_[-C, -S, -one], np.c_[C, S, -one]])
+    b_ub = np.r_[-f, f]
+    res = linprog([0, 0, 1], A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * 3, method="highs")
+    return float(res.x[2])
+
+
+def tightness_table(pairs=((0.3, 0.3), (0.5, 1.2), (1.5, 0.2), (0.1, 1.5), (1.5707963267948966,) * 2)) -> str:
+    """Markdown table: grid-LP min-max vs the three-point and chord forms (``python -m bounds.sector``)."""
+    import math
+
+    lines = ["| a | b | grid LP (float) | three-point form | chord form (MATH.md) |", "|---|---|---|---|---|"]
+    for x, y in pairs:
+        tp = math.sin(x) * math.sin(y) / (math.sin(x) + math.sin(y) + math.sin(x + y))
+        ch = 0.5 * math.sin(x) * math.sin(y) / (math.sin(x) + math.sin(y))
+        lines.append(f"| {x:.4f} | {y:.4f} | {minimax_lp_float(x, y):.6f} | {tp:.6f} | {ch:.6f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(tightness_table())

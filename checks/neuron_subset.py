@@ -190,7 +190,8 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
         if se is None:
             left = max(0.5, deadline - time.perf_counter())
             try:
-                se = sup_error(net, neuron_mask=_mask(n, S), tol=min(tol / 4, Fraction(1, 10**7)),
+                sup_tol = Fraction(1, 10**7) if d <= 2 else max(min(tol, Fraction(1, 10**5)), hi * rel_tol / 4)
+                se = sup_error(net, neuron_mask=_mask(n, S), tol=sup_tol,
                                timeout=min(left, 30.0), decide_at=eps if d >= 3 else None)
             except BudgetExceeded:
                 detail.append(f"sup_error of subset {list(S)} ran out of budget")

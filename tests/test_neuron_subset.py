@@ -1,0 +1,192 @@
+"""Neuron-pruning instance solver: exact engine, certified rounding, agreement with plain search."""
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks.errors import InputError
+from checks.network import Network, sample
+from checks.neuron_enum import local_search, max_error, minmax, minmax_plain
+from checks.neuron_lower import (exact_max_error, integer_data, into_ball, lower_from_int,
+                                 rational_on_sphere, sphere_points)
+from checks.neuron_subset import best_error, search_lower, solve_instance
+from checks.superror import sup_error
+
+
+# ----------------------------------------------------------------------------- integer engine
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 7), st.integers(1, 9), st.sampled_from("AB"), st.integers(0, 10**6),
+       st.integers(0, 7))
+def test_minmax_equals_plain(n, P, model, seed, low_bits):
+    rng = np.random.default_rng(seed)
+    A = rng.integers(-40, 40, size=(n, P))
+    T = rng.integers(0, 50, size=P)
+    plain = minmax_plain(A, T, model)
+    fast = minmax(A, T, model, low_bits=min(low_bits, n))
+    assert fast.complete and fast.value == plain.value == fast.lower
+    assert max_error(A, T, model, fast.subset) == fast.value
+
+
+def test_minmax_bound_semantics():
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        A = rng.integers(-30, 30, size=(6, 5))
+        T = rng.integers(0, 40, size=5)
+        opt = minmax_plain(A, T, "B").value
+        below = minmax(A, T, "B", bound=opt)          # nothing strictly below the optimum
+        assert below.value is None and below.complete and below.lower >= opt
+        above = minmax(A, T, "B", bound=opt + 1)
+        assert above.value == opt
+
+
+def test_partial_search_lower_is_valid():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        A = rng.integers(-1000, 1000, size=(12, 8))
+        T = rng.integers(0, 1500, size=8)
+        opt = minmax_plain(A, T, "B").value
+        part = minmax(A, T, "B", max_nodes=3, low_bits=4)
+        assert part.lower <= opt <= part.value
+        bis = search_lower(A, T, "B", timeout=0.5)
+        assert bis.lower <= opt <= bis.value
+
+
+def test_local_search_is_achievable():
+    rng = np.random.default_rng(1)
+    A = rng.integers(-50, 50, size=(9, 6))
+    T = rng.integers(0, 60, size=6)
+    val, s = local_search(A, T, "A")
+    assert max_error(A, T, "A", s) == val
+
+
+def test_engine_bad_input():
+    with pytest.raises(InputError):
+        minmax(np.ones((2, 3)), np.ones(3, dtype=int), "B")      # float data is not exact
+    with pytest.raises(InputError):
+        minmax(np.ones((2, 3), dtype=int), np.ones(4, dtype=int), "B")
+    with pytest.raises(InputError):
+        minmax(np.ones((2, 3), dtype=int), np.ones(3, dtype=int), "C")
+    with pytest.raises(InputError):
+        minmax(np.full((2, 1), 2**61, dtype=np.int64), np.ones(1, dtype=int), "B")
+
+
+# ----------------------------------------------------------------------------- points and rounding
+def test_points_are_exactly_on_sphere():
+    for d in (2, 3, 5):
+        pts = sphere_points(d, 40, extra=[[1] + [0] * (d - 1), [0.3] * d])
+        assert len(pts) >= 40
+        for p in pts:
+            assert len(p) == d and sum(c * c for c in p) == 1
+    p = rational_on_sphere([0.0, 0.0, 1.0])
+    assert sum(c * c for c in p) == 1
+    assert sum(c * c for c in into_ball([Fraction(3), Fraction(4)])) <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 10), st.sampled_from([2, 3]), st.integers(0, 10**6), st.sampled_from("AB"))
+def test_rounding_slack_is_proven_bound(n, d, seed, model):
+    net = sample(n, d, seed=seed, dist="gaussian", model=model)
+    pts = sphere_points(d, 12, extra=[[float(c) for c in net.w]])
+    data = integer_data(net, pts, K=20)           # a coarse K makes the slack visible
+    rng = np.random.default_rng(seed)
+    for _ in range(5):
+        S = [i for i in range(n) if rng.random() < 0.5]
+        exact = exact_max_error(net, S, pts)
+        approx = Fraction(max_error(data.A, data.T, model, S), 2**20)
+        assert abs(exact - approx) < Fraction(data.margin, 2**20)
+        assert lower_from_int(data, max_error(data.A, data.T, model, S)) <= exact
+
+
+# ----------------------------------------------------------------------------- the solver vs plain search
+def _dense(d, m, rng):
+    if d == 2:
+        th = np.linspace(0, 2 * np.pi, m, endpoint=False)
+        return np.stack([np.cos(th), np.sin(th)], axis=1)
+    X = rng.standard_normal((m, d))
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def _plain_oracle(net, X):
+    """Every subset, errors on a dense point set (float; a test oracle, not a proof)."""
+    U, v, _ = net.arrays()
+    F = net.target_float(X)
+    act = np.maximum(X @ U.T, 0.0) * v                       # m x n
+    n = net.n
+    bits = (np.arange(2**n)[:, None] >> np.arange(n)) & 1    # 2^n x n
+    H = bits @ act.T                                          # 2^n x m
+    G = np.maximum(H, 0.0) if net.model == "B" else H
+    errs = np.abs(G - F).max(axis=1)
+    k = int(np.argmin(errs))
+    return float(errs[k]), [i for i in range(n) if k >> i & 1]
+
+
+CASES = [(k, 2 if k % 10 < 7 else 3, "uniform" if k % 2 else "gaussian", "AB"[k % 3 == 0]) for k in range(200)]
+
+
+@pytest.mark.parametrize("chunk", range(10))
+def test_agrees_with_plain_exhaustive(chunk):
+    """200 random instances (n <= 8, d in {2, 3}, both distributions, both models)."""
+    rng = np.random.default_rng(chunk)
+    for k, d, dist, model in CASES[chunk * 20:(chunk + 1) * 20]:
+        n = 1 + k % 8
+        net = sample(n, d, seed=k, dist=dist, model=model, target="e1" if k % 4 == 0 else "random")
+        X = _dense(d, 720 if d == 2 else 1500, rng)
+        dense_min, oracle_set = _plain_oracle(net, X)
+        r = best_error(net, timeout=30, points=24 if d == 2 else 40)
+        assert r.lo <= r.hi
+        # the solver's subset really achieves hi (certified), and the dense max of it is <= hi
+        tol = Fraction(1, 10**6) if d == 2 else Fraction(1, 10**4)
+        se = sup_error(net, neuron_mask=[1 if i in r.subset else 0 for i in range(n)], tol=tol)
+        assert se.lo <= r.hi
+        U, v, _ = net.arrays()
+        mask = [1 if i in r.subset else 0 for i in range(n)]
+        assert np.abs(net.evaluate_float(X, neuron_mask=mask) - net.target_float(X)).max() <= float(r.hi) + 1e-9
+        # OPT lies in [dense_min, sup error of the oracle's subset]; so does [lo, hi]
+        assert float(r.hi) >= dense_min - 1e-9
+        oracle_hi = sup_error(net, neuron_mask=[1 if i in oracle_set else 0 for i in range(n)], tol=tol).hi
+        assert r.lo <= oracle_hi
+        if d == 2:
+            # exact sup error in d = 2: the cutting planes close the gap and the plain search agrees
+            assert r.hi - r.lo <= Fraction(1, 10**4) * max(r.hi, Fraction(1, 100))
+            assert abs(float(r.hi) - dense_min) <= 0.02 + 1e-9
+            assert oracle_hi >= r.lo
+
+
+def test_solve_instance_decisions():
+    net = sample(10, 2, seed=11, dist="gaussian", target="e1")
+    r = best_error(net, timeout=30)
+    above = solve_instance(net, r.hi + Fraction(1, 1000), timeout=30)
+    below = solve_instance(net, r.lo / 2, timeout=30)
+    assert above.achievable is True and above.hi <= r.hi + Fraction(1, 1000)
+    assert below.achievable is False and below.lo > r.lo / 2
+    js = above.to_json()
+    assert js["mode"] == "neuron" and js["achievable"] is True
+    assert Fraction(js["best_error"]["lo"]) <= above.lo and Fraction(js["best_error"]["hi"]) >= above.hi
+    assert set(js) >= {"mode", "eps", "achievable", "best_error", "subset", "method", "seconds"}
+
+
+def test_solver_bad_input():
+    net = sample(4, 2, seed=0)
+    for bad in (0, -1, "abc", float("nan"), float("inf")):
+        with pytest.raises(InputError):
+            solve_instance(net, bad)
+    with pytest.raises(InputError):
+        best_error("not a network")
+    with pytest.raises(InputError):
+        best_error(net, points=0)
+
+
+def test_n24_exact_at_d2():
+    net = sample(24, 2, seed=2, dist="gaussian", target="e1")
+    r = best_error(net, timeout=60)
+    assert r.lower_complete and r.hi - r.lo <= Fraction(1, 10**4) * r.hi
+
+
+def test_model_a_single_unit_exact():
+    # one unit equal to the target: the optimum is 0 in both models
+    for model in "AB":
+        net = Network(model, (Fraction(1), Fraction(0)), ((Fraction(1), Fraction(0)),), (Fraction(1),))
+        r = best_error(net, timeout=10)
+        assert r.hi == 0 and r.subset == [0]

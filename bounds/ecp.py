@@ -263,20 +263,4 @@ def second_order_counterexample_additivity() -> dict:
     return {"joint": str(joint), "sum_of_singles": str(singles), "differs": joint != singles}
 
 
-def first_order_scores(a: np.ndarray, X: np.ndarray, Wm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised first-order model for one layer (float, for the pruning engine and tests).
-
-    a: (n, out) weights a_n(j) = ||d f_n / d z_j||^2; X: (n, in) layer inputs; Wm: (in, out)
-    weights (checks.mlp layout, z = x W + b).  Returns (scores (in, out), shifts (in, out)):
-    score W^2 (C - B^2/A) and shift W B/A per weight; where A = 0 both are W^2 C (= 0) and 0."""
-    a = np.asarray(a, float)
-    X = np.asarray(X, float)
-    if a.ndim != 2 or X.ndim != 2 or a.shape[0] != X.shape[0] or Wm.shape != (X.shape[1], a.shape[1]):
-        raise InputError("inconsistent shapes for first_order_scores")
-    Av = a.sum(axis=0)                     # (out,)
-    Bm = X.T @ a                           # (in, out)
-    Cm = (X ** 2).T @ a                    # (in, out)
-    safe = np.where(Av > 0, Av, 1.0)
-    xt = np.where(Av > 0, Bm / safe, 0.0)
-    scores = Wm ** 2 * np.maximum(Cm - Bm * xt, 0.0)
-    return scores, Wm * xt
+from checks.ecp_pruning import first_order_scores  # noqa: E402  (the engine's vectorised form)

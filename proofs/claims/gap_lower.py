@@ -155,7 +155,7 @@ CLAIMS = [
     ),
     Claim(
         id="gap.lower.theorem_B",
-        title="Model B neuron pruning needs n = Omega(1/(eps log 1/eps)) [proved exponent; the paper claims 1/eps]",
+        title="Model B neuron pruning needs n = Omega(1/(eps log 1/eps)) -- proved exponent 1/(eps log(1/eps)); the paper's 1/eps is CLAIMED",
         statement=(r"$d\ge2$, $\|w\|=1$, $u_i\sim N(0,I_d)$, $v_i\sim U[-1,1]$, $0<\varepsilon<1$, $C_1=\sqrt{8\pi}$, "
                    r"$W=\int_0^\pi\min(1,C_1\varepsilon/g)\,dg$ ($=C_1\varepsilon\log\frac{e\pi}{C_1\varepsilon}$ if $C_1\varepsilon\le\pi$), "
                    r"$q=nW/\pi<1$: $P(\exists S: E(S)\le\varepsilon)\le\frac{2n}{\pi}\arcsin\varepsilon+\frac{2q-q^2}{(1-q)^2}$."),
@@ -181,7 +181,7 @@ CLAIMS = [
     ),
     Claim(
         id="gap.lower.paper_neuron_omega_1_over_eps",
-        title="Paper: neuron pruning needs width Omega(1/eps) (v1/v2: Omega(d/eps)) [CLAIMED; proved here only 1/(eps log 1/eps)]",
+        title="Paper: neuron pruning needs width Omega(1/eps) (v1/v2: Omega(d/eps)) -- CLAIMED; proved here only 1/(eps log 1/eps)",
         statement=(r"Approximating $\sigma(\langle w,x\rangle)$ to $\varepsilon$ in $\|\cdot\|_\infty$ on $B^d$ by neuron pruning of a random "
                    r"two-layer ReLU network needs starting width $\Omega(1/\varepsilon)$."),
         source="seed 000/001: Ferré, Giroire, Mallmann-Trenn, Natale 2026 (arXiv 2603.02234), abstract",

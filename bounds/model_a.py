@@ -32,6 +32,7 @@ from .sector import three_point_bound_expr
 
 __all__ = ["STATEMENT", "STATEMENT_SHARP", "success_probability_upper", "width_lower_bound",
            "check_threshold", "check_arcsin_chord", "check_sharp_threshold", "check_atan_linear",
+           "check_prover_atan",
            "CONSTANTS"]
 
 _e = sp.Symbol("epsilon", positive=True)
@@ -170,3 +171,10 @@ def check_atan_linear() -> CheckResult:
             res = CheckResult(Level.UNKNOWN, "sympy-sign", 0.0, ", ".join(bad))
     res.seconds = tm.seconds
     return res
+
+
+def check_prover_atan() -> CheckResult:
+    """Second route (arb branch-and-bound prover, independent of sympy): x - atan(x) >= 0 on [0, 1000]."""
+    from checks.prover import prove
+
+    return prove("x - atan(x)", ">=", "0", {"x": ("0", "1000")}, timeout=10.0).to_check_result()

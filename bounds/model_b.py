@@ -53,7 +53,7 @@ __all__ = [
     "rho_expr", "W_expr", "series_expr", "W_ball", "failure_terms", "success_probability_upper",
     "neuron_width_lower_bound", "charge", "lemma2_sides",
     "check_slice", "check_cap", "check_kinks", "check_density", "check_kernel", "check_window",
-    "check_lemma1_chain", "check_lemma2_w", "check_lemma2_exhaustive", "check_W_integral",
+    "check_lemma1_chain", "check_prover_window", "check_prover_asin", "check_lemma2_w", "check_lemma2_exhaustive", "check_W_integral",
     "check_series", "check_jacobian_small_k", "check_corollary_reparam",
     "check_corollary_numbers", "check_corollary_spot",
 ]
@@ -464,6 +464,23 @@ def check_lemma2_exhaustive(total: int = 10, max_k: int = 6, random_cases: int =
     return CheckResult(Level.CHECKED, "exact-rational", tm.seconds,
                        f"{cases} exact instances (compositions of {total}, k <= {max_k}, and random)",
                        data={"cases": cases, "seed": seed})
+
+
+def _prove_second_route(lhs: str, op: str, rhs: str, box: dict) -> CheckResult:
+    from checks.prover import prove   # the package's branch-and-bound prover (independent of sympy)
+
+    return prove(lhs, op, rhs, box, timeout=10.0).to_check_result()
+
+
+def check_prover_window() -> CheckResult:
+    """Second route (arb branch-and-bound prover) for the window bound: 2 sin d - d (1 + cos d) >= 0 on
+    [0, 1.5708] (i.e. 4 eps (1 + cos d)/sin d <= 8 eps/d for 0 < d < pi/2)."""
+    return _prove_second_route("2*sin(d) - d*(1 + cos(d))", ">=", "0", {"d": ("0", "1.5708")})
+
+
+def check_prover_asin() -> CheckResult:
+    """Second route for B2: asin(x) <= pi x / 3 on [0, 1/2]."""
+    return _prove_second_route("asin(x)", "<=", "pi*x/3", {"x": ("0", "1/2")})
 
 
 # --------------------------------------------------------------------------- checks: theorem

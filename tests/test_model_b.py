@@ -174,3 +174,25 @@ def test_bad_eps(eps):
 def test_bad_p_fail(p):
     with pytest.raises(InputError):
         model_b.neuron_width_lower_bound("0.01", p)
+
+
+def test_registered_claims_levels():
+    """The blueprint as `prunecert verify` shows it: lemmas and theorems PROVED, the paper CLAIMED,
+    every claim's sympy form parses."""
+    import sympy as sp
+
+    from proofs import all_claims, evaluate
+
+    ids = [c for c in all_claims() if c.startswith("gap.lower.")]
+    st = evaluate(ids)
+    for cid in ("gap.lower.K1_chord", "gap.lower.K2_sector", "gap.lower.theorem_A", "gap.lower.kink_angle",
+                "gap.lower.theorem_B", "gap.lower.theorem_B_numeric", "gap.lower.B_lemma2_charging"):
+        assert st[cid].level is Level.PROVED, (cid, st[cid].reason)
+    assert st["gap.lower.paper_neuron_omega_1_over_eps"].level is Level.CLAIMED
+    assert "1/(eps log" in all_claims()["gap.lower.theorem_B"].title
+    for cid in ids:
+        c = all_claims()[cid]
+        if c.sympy:
+            sp.sympify(c.sympy)
+        for _, r in st[cid].corroboration_results:
+            assert r is None or r.level is not Level.REFUTED

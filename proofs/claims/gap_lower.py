@@ -19,7 +19,7 @@ CLAIMS = [
         id="gap.lower.K1_chord",
         title="K1 chord lemma: best affine approximation of ReLU on [-a, b] has error ab/(2(a+b))",
         statement=r"For $a,b>0$: $\min_{\alpha,\beta}\max_{t\in[-a,b]}|\sigma(t)-\alpha t-\beta| = \frac{ab}{2(a+b)}$.",
-        source="new", kind="lemma", sympy=chord.STATEMENT,
+        source="new", kind="lemma", sympy="Eq(minmax_relu_line_error(a, b), a*b/(2*(a + b)))",
         hypotheses=("a > 0", "b > 0"),
         checks=(Check("attained", chord.check_attained, "explicit line equioscillates: sympy identities"),
                 Check("three-point lower bound", chord.check_lower_bound,
@@ -34,7 +34,7 @@ CLAIMS = [
         statement=(r"$P=\mathrm{span}(w,z)$, $0<a,b\le\pi/2$, $G$ linear on the cone over the arc $[-a,b]$ around the "
                    r"kink ray $z$ of $f_w$: $\sup_{\mathrm{cone}\cap B}|f_w-G|\ge\frac{\sin a\sin b}{2(\sin a+\sin b)}"
                    r"\ge\frac14\sin\min(a,b)$."),
-        source="new", kind="lemma", sympy=sector.STATEMENT,
+        source="new", kind="lemma", sympy="sector_error(a, b) >= sin(a)*sin(b)/(2*(sin(a) + sin(b)))",
         hypotheses=("0 < a <= pi/2", "0 < b <= pi/2", "G linear on the cone"),
         checks=(Check("chord reduction", sector.check_chord_reduction, "segment [e(-a), e(b)] in cone and ball; K1"),
                 Check("simplification", sector.check_simplification, "mM/(2(m+M)) >= m/4")),
@@ -49,7 +49,7 @@ CLAIMS = [
                    r"\frac{\sin a\sin b}{\sin a+\sin b+\sin(a+b)}$ (at $a=b=\alpha$: $\frac12\tan\frac\alpha2$), "
                    r"which is $\ge$ the chord form."),
         source="new", kind="lemma",
-        sympy="sin(a)*sin(b)/(sin(a)+sin(b)+sin(a+b)) >= sin(a)*sin(b)/(2*(sin(a)+sin(b)))",
+        sympy="sector_error(a, b) >= sin(a)*sin(b)/(sin(a) + sin(b) + sin(a + b))",
         hypotheses=("0 < a <= pi/2", "0 < b <= pi/2"),
         checks=(Check("three-point identity", sector.check_three_point, "weights (sin b, sin(a+b), sin a)"),
                 Check("three-point >= chord", sector.check_three_point_vs_chord, "sin a + sin b >= sin(a+b)")),
@@ -59,7 +59,7 @@ CLAIMS = [
         id="gap.lower.kink_angle",
         title="Kink angle law: psi = atan(|<u,z>|/|<u,w>|) ~ Uniform[0, pi/2] for u ~ N(0, I_d), every d >= 2",
         statement=r"$u\sim N(0,I_d)$, $w\perp z$ unit: $P(\psi\le\alpha)=2\alpha/\pi$ for $\alpha\in[0,\pi/2]$.",
-        source="new", kind="lemma", sympy=kink_angle.STATEMENT,
+        source="new", kind="lemma", sympy="Eq(kink_angle_cdf(alpha), 2*alpha/pi)",
         hypotheses=("d >= 2", "w, z orthonormal"),
         checks=(Check("projection is N(0, I_2)", kink_angle.check_projection_covariance, "M M^T = I_2"),
                 Check("CDF (Cartesian integral)", kink_angle.check_cdf_sympy, "sympy: F(t) = (2/pi) atan t")),
@@ -73,7 +73,7 @@ CLAIMS = [
         statement=(r"$d\ge2$, $\|w\|=1$, $u_i\sim N(0,I_d)$, $0<\varepsilon\le1/4$: "
                    r"$P(\exists c\in\mathbb R^n:\|\sum_i c_i\sigma(\langle u_i,\cdot\rangle)-f_w\|_\infty\le\varepsilon)"
                    r"\le\frac{2n}{\pi}\arcsin(4\varepsilon)\le4n\varepsilon$. Success probability $\ge p$ forces $n\ge p/(4\varepsilon)$."),
-        source="new", kind="theorem", sympy=model_a.STATEMENT,
+        source="new", kind="theorem", sympy="model_A_success_probability(n, epsilon) <= 2*n*asin(4*epsilon)/pi",
         hypotheses=("d >= 2", "||w|| = 1", "u_i i.i.d. N(0, I_d)", "0 < eps <= 1/4"),
         checks=(Check("threshold sin(asin 4eps)/4 = eps", model_a.check_threshold),
                 Check("(2/pi) asin x <= x", model_a.check_arcsin_chord, "concavity, exact")),
@@ -85,9 +85,10 @@ CLAIMS = [
         title="Theorem A, sharp form: P(success) <= (4n/pi) arctan(2 eps) <= (8/pi) n eps, every eps > 0",
         statement=(r"Same setting, every $\varepsilon>0$: $P(\exists c:\ldots\le\varepsilon)\le\frac{4n}{\pi}\arctan(2\varepsilon)"
                    r"\le\frac8\pi n\varepsilon$."),
-        source="new", kind="corollary", sympy=model_a.STATEMENT_SHARP,
+        source="new", kind="corollary", sympy="model_A_success_probability(n, epsilon) <= 4*n*atan(2*epsilon)/pi",
         checks=(Check("three-point threshold", model_a.check_sharp_threshold),
                 Check("atan x <= x", model_a.check_atan_linear)),
+        corroborations=(Check("atan x <= x, prover", model_a.check_prover_atan, "second route: arb branch and bound"),),
         proof_uses=("gap.lower.K2_three_point", "gap.lower.kink_angle"), proof=f"{DOC}#theorem-a",
     ),
     # ------------------------------------------------------------------ Model B
@@ -113,6 +114,7 @@ CLAIMS = [
         title="Model B kinks: at most one cap kink per unit, density 1/pi; P(none) = 2 arcsin(eps)/pi <= 2 eps/3",
         statement=r"Each unit has $\le1$ kink in $(a,b)$, with sub-density $1/\pi$; $P(\text{none})=\frac2\pi\arcsin\varepsilon\le\frac23\varepsilon$ ($\varepsilon\le\frac12$).",
         source="new", kind="lemma", checks=(Check("kink probabilities", model_b.check_kinks),),
+        corroborations=(Check("asin x <= pi x/3, prover", model_b.check_prover_asin, "second route: arb branch and bound"),),
         proof=f"{DOC}#b2-kinks", tags=RECON,
     ),
     Claim(
@@ -139,6 +141,8 @@ CLAIMS = [
                    r"$C_1=8\rho_{\max}=\sqrt{8\pi}$; window length $4\varepsilon\cot(\delta/2)\le8\varepsilon/\delta$."),
         source="new", kind="lemma",
         checks=(Check("window length", model_b.check_window), Check("constant", model_b.check_lemma1_chain)),
+        corroborations=(Check("window bound, prover", model_b.check_prover_window,
+                              "second route: 2 sin d >= d (1 + cos d), arb branch and bound"),),
         proof_uses=("gap.lower.B_cap", "gap.lower.B_kernel", "gap.lower.B_density"),
         proof=f"{DOC}#b5-lemma-1-triangular-small-ball", tags=RECON,
     ),
@@ -159,7 +163,7 @@ CLAIMS = [
         statement=(r"$d\ge2$, $\|w\|=1$, $u_i\sim N(0,I_d)$, $v_i\sim U[-1,1]$, $0<\varepsilon<1$, $C_1=\sqrt{8\pi}$, "
                    r"$W=\int_0^\pi\min(1,C_1\varepsilon/g)\,dg$ ($=C_1\varepsilon\log\frac{e\pi}{C_1\varepsilon}$ if $C_1\varepsilon\le\pi$), "
                    r"$q=nW/\pi<1$: $P(\exists S: E(S)\le\varepsilon)\le\frac{2n}{\pi}\arcsin\varepsilon+\frac{2q-q^2}{(1-q)^2}$."),
-        source="new", kind="theorem", sympy=model_b.STATEMENT,
+        source="new", kind="theorem", sympy="model_B_success_probability(n, epsilon) <= 2*n*asin(epsilon)/pi + (2*q - q**2)/(1 - q)**2",
         hypotheses=("d >= 2", "||w|| = 1", "u_i ~ N(0, I_d)", "v_i ~ U[-1, 1]", "0 < eps < 1", "q < 1"),
         checks=(Check("W integral", model_b.check_W_integral), Check("series", model_b.check_series)),
         corroborations=(Check("Jacobian k <= 6", model_b.check_jacobian_small_k),),
@@ -173,7 +177,7 @@ CLAIMS = [
         title="Model B corollary: eps <= 0.1 and n <= 1/(20 eps log(1/eps)) => failure probability >= 0.64",
         statement=(r"For $0<\varepsilon\le 1/10$ and $n\le 1/(20\varepsilon\log(1/\varepsilon))$: $q\le0.130$ (with $C_1=\pi\sqrt{2\pi}$) "
                    r"and $P(\text{no }S\text{ reaches }\varepsilon)\ge0.64$."),
-        source="new", kind="corollary", sympy=model_b.COROLLARY,
+        source="new", kind="corollary", sympy="model_B_failure_probability(n, epsilon) >= 16/25",
         checks=(Check("reparametrisation s = log(1/eps)", model_b.check_corollary_reparam),
                 Check("ball inequalities", model_b.check_corollary_numbers)),
         corroborations=(Check("spot values of eps", model_b.check_corollary_spot),),

@@ -35,13 +35,10 @@ CONSTANTS = [
      "description": "mixture weight ln(2)/4: (1/2)delta_0 + (1/2)Law(XY) contains Uniform[-1/2,1/2] "
                     "with this weight (X~U[0,1], Y~U[-1,1])",
      "source": "literature: Pensia et al., NeurIPS 2020, Cor. 1-2"},
-    *[{"name": f"kinematic_a_eta_{eta.replace('.', '_')}", "expression": f"sqrt(8*log({four_over}))",
+    *[{"name": f"kinematic.a_eta_{eta}", "expression": f"sqrt(8*log({four_over}))",
        "description": f"a_eta = sqrt(8 log(4/eta)) of the approximate kinematic formula, eta = {eta}",
        "source": "literature: Amelunxen, Lotz, McCoy, Tropp 2014 (arXiv 1303.6672), Thm. I"}
       for eta, four_over in _ETAS.items()],
-    {"name": "xy_density_at_half", "expression": "log(2)/2",
-     "description": "density (1/2) ln(1/|z|) of X*Y (X~U[0,1], Y~U[-1,1]) at |z| = 1/2",
-     "source": "new"},
 ]
 
 
@@ -64,7 +61,8 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
     Returns (constants, problems): a module that fails to import, or a malformed entry, is
     reported in ``problems`` (one line each) rather than hiding the other constants.  Two
     modules defining the same name with different expressions are both qualified as
-    ``module:name``; identical duplicates are kept once.
+    ``module:name``; identical duplicates are kept once; a general constant of this module that
+    a topic module defines too (same closed form) is listed under the topic module's name.
     """
     import bounds as pkg
 
@@ -90,6 +88,10 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
                 continue
             found.append(Constant(e["name"], e["expression"], str(e.get("description", "")),
                                   str(e.get("source", "")), modname))
+    # a general constant of this module that a topic module also defines (same closed form)
+    # is left to the topic module
+    elsewhere = {c.expression.replace(" ", "") for c in found if c.module != __name__}
+    found = [c for c in found if c.module != __name__ or c.expression.replace(" ", "") not in elsewhere]
     by_name: dict[str, list[Constant]] = {}
     for c in found:
         by_name.setdefault(c.name, []).append(c)
@@ -147,7 +149,11 @@ def certify_constant(c: Constant | dict, digits: int = 30, *, max_bits: int = 20
         value = certified_decimal(x, digits) if is_finite(x) else None
         if value is not None:
             lo, hi = exact_endpoints(x)
-            return {**c.to_json(), "value": value, "digits": digits, "bits": bits,
+            from fractions import Fraction
+            from decimal import Decimal
+
+            exact = lo == hi and Fraction(Decimal(value)) == lo
+            return {**c.to_json(), "value": value, "exact": exact, "digits": digits, "bits": bits,
                     "enclosure": [fraction_to_decimal(lo, digits + 5, "down"),
                                   fraction_to_decimal(hi, digits + 5, "up")]}
         if bits >= max_bits:

@@ -18,7 +18,7 @@ the ball is the sup over the sphere.
   exactly at a rational point of the ball next to the maximiser.
 * d >= 3 (``interval-bnb-faces``): branch and bound over the faces of the cube
   [-1, 1]^d (x = y / ||y||, |g - f|(x) = |g - f|(y) / ||y|| by homogeneity), vectorised in numpy
-  with a rigorous floating-point error allowance (see ``_slack``), a mean-value form on the
+  with a rigorous floating-point error allowance (see ``_slack_factor``), a mean-value form on the
   part that is linear on a box, and box splitting at 0 first so that coordinate kinks
   (weight-pruned units that keep one input) fall on box edges.  lo is an exact rational
   evaluation at a point of the ball.  Raises BudgetExceeded if it runs out of time/boxes.
@@ -228,7 +228,47 @@ def _imul(alo, ahi, blo, bhi):
     return p.min(axis=0), p.max(axis=0)
 
 
-def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupError:
+def _lin_range(lo, hi, c, r, a, Rlo, Rhi):
+    """Enclosure of (<a, y> + R) / ||y|| on boxes [lo, hi] (R in [Rlo, Rhi]); float endpoints,
+    rounding covered by the global allowance added by the caller."""
+    # norms
+    minsq = np.where((lo <= 0) & (hi >= 0), 0.0, np.minimum(lo * lo, hi * hi))
+    maxsq = np.maximum(lo * lo, hi * hi)
+    nlo = np.sqrt(minsq.sum(axis=1))
+    nhi = np.sqrt(maxsq.sum(axis=1))
+    ncen = np.sqrt((c * c).sum(axis=1))
+    # linear part L = <a, y>: naive and mean-value enclosures of L / ||y||
+    Lc = (a * c).sum(axis=1)
+    Lr = (np.abs(a) * r).sum(axis=1)
+    L1, L2 = Lc - Lr, Lc + Lr
+    up_naive = np.where(L2 >= 0, L2 / nlo, L2 / nhi)
+    lo_naive = np.where(L1 <= 0, L1 / nlo, L1 / nhi)
+    # d/dy_j (L/||y||) = a_j/||y|| - L y_j / ||y||^3
+    # interval of each partial derivative (endpoints kept, so terms cancel near a maximum)
+    i1lo, i1hi = 1.0 / nhi, 1.0 / nlo
+    i3lo, i3hi = i1lo**3, i1hi**3
+    A1lo = np.where(a >= 0, a * i1lo[:, None], a * i1hi[:, None])
+    A1hi = np.where(a >= 0, a * i1hi[:, None], a * i1lo[:, None])
+    Plo, Phi = _imul(L1[:, None], L2[:, None], lo, hi)          # L * y_j
+    Plo, Phi = _imul(Plo, Phi, i3lo[:, None], i3hi[:, None])    # * 1/||y||^3
+    Dlo, Dhi = A1lo - Phi, A1hi - Plo
+    Dj = np.maximum(np.abs(Dlo), np.abs(Dhi))
+    GLc = Lc / ncen
+    spread = (Dj * r).sum(axis=1)
+    up_mv, lo_mv = GLc + spread, GLc - spread
+    GL_hi = np.minimum(up_naive, up_mv)
+    GL_lo = np.maximum(lo_naive, lo_mv)
+    Rn_lo = np.where(Rlo < 0, Rlo / nlo, Rlo / nhi)
+    Rn_hi = np.where(Rhi > 0, Rhi / nlo, Rhi / nhi)
+    return GL_lo + Rn_lo, GL_hi + Rn_hi
+
+
+def _lin_ub(lo, hi, c, r, a, Rlo, Rhi):
+    G_lo, G_hi = _lin_range(lo, hi, c, r, a, Rlo, Rhi)
+    return np.maximum(np.abs(G_lo), np.abs(G_hi))
+
+
+def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int, decide_at: float | None = None) -> SupError:
     t0 = time.perf_counter()
     d = net.d
     keep = [i for i in range(net.n) if net.v[i] != 0 and any(x != 0 for x in net.u[i])]
@@ -254,8 +294,10 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupErro
         sc = c @ U.T
         sr = r @ absU.T
         l, h = sc - sr, sc + sr
-        act = l > tau_u
-        unc = ~act & ~(h < -tau_u)
+        # a unit whose pre-activation is >= 0 on the box up to rounding is treated as linear: the
+        # misclassification costs at most |v_i| * 2 tau_i, covered by the allowance added below
+        act = l >= -tau_u
+        unc = ~act & ~(h <= tau_u)
         a = (act * v) @ U
         vh = v * np.maximum(h, 0.0) * unc
         Rlo = np.minimum(vh, 0.0).sum(axis=1)
@@ -263,19 +305,20 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupErro
         # value at the centre (float, search only)
         Fc = np.maximum(sc, 0.0) @ v
         if not modelA:
+            a_h, Rlo_h, Rhi_h = a, Rlo, Rhi
             tc_ = c @ w
             Fc = np.maximum(Fc, 0.0) - np.maximum(tc_, 0.0)
             tr = r @ np.abs(w)
             tl, th = tc_ - tr, tc_ + tr
-            t_act = tl > tau_w
-            t_unc = ~t_act & ~(th < -tau_w)
+            t_act = tl >= -tau_w
+            t_unc = ~t_act & ~(th <= tau_w)
             at = t_act[:, None] * w[None, :]
             Rt_hi = np.where(t_unc, np.maximum(th, 0.0), 0.0)
             Hc = (c * a).sum(axis=1)
             Hr = (r * np.abs(a)).sum(axis=1)
             Hlo, Hhi = Hc - Hr + Rlo, Hc + Hr + Rhi
-            pos = Hlo > slack
-            neg = Hhi < -slack
+            pos = Hlo >= -slack
+            neg = ~pos & (Hhi <= slack)
             mixed = ~pos & ~neg
             a = np.where(pos[:, None], a - at, -at)
             a = np.where(mixed[:, None], 0.0, a)
@@ -284,37 +327,21 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupErro
             nRlo = np.where(pos, Rlo - Rt_hi, np.where(neg, -Rt_hi, -Thi))
             nRhi = np.where(pos, Rhi, np.where(neg, 0.0, np.maximum(Hhi, 0.0) - Tlo))
             Rlo, Rhi = nRlo, nRhi
-        # norms
-        minsq = np.where((lo <= 0) & (hi >= 0), 0.0, np.minimum(lo * lo, hi * hi))
-        maxsq = np.maximum(lo * lo, hi * hi)
-        nlo = np.sqrt(minsq.sum(axis=1))
-        nhi = np.sqrt(maxsq.sum(axis=1))
+        ub = _lin_ub(lo, hi, c, r, a, Rlo, Rhi)
+        if not modelA:
+            # |relu(H) - relu(T)| <= |H - T| and H - T = <a_h - w, y> + R_h: tight where g ~ f
+            # relu(H) - relu(T) <= min(relu(H - T), relu(H)) and >= max(-relu(T - H), -relu(T))
+            zero = np.zeros(len(c))
+            D_lo, D_hi = _lin_range(lo, hi, c, r, a_h - w[None, :], Rlo_h, Rhi_h)
+            _, H_hi = _lin_range(lo, hi, c, r, a_h, Rlo_h, Rhi_h)
+            _, T_hi = _lin_range(lo, hi, c, r, np.broadcast_to(w, a_h.shape), zero, zero)
+            up = np.minimum(np.maximum(D_hi, 0.0), np.maximum(H_hi, 0.0))
+            dn = np.minimum(np.maximum(-D_lo, 0.0), np.maximum(T_hi, 0.0))
+            ub = np.minimum(ub, np.maximum(up, dn))
+        # rounding (<= slack) + misclassification of near-zero units (<= 2 slack), of the target
+        # (<= 2 slack) and of the inner sum H (<= 4 slack): 16 slack covers them all
+        ub = ub + 16.0 * slack
         ncen = np.sqrt((c * c).sum(axis=1))
-        # linear part L = <a, y>: naive and mean-value enclosures of L / ||y||
-        Lc = (a * c).sum(axis=1)
-        Lr = (np.abs(a) * r).sum(axis=1)
-        L1, L2 = Lc - Lr, Lc + Lr
-        up_naive = np.where(L2 >= 0, L2 / nlo, L2 / nhi)
-        lo_naive = np.where(L1 <= 0, L1 / nlo, L1 / nhi)
-        # d/dy_j (L/||y||) = a_j/||y|| - L y_j / ||y||^3
-        # interval of each partial derivative (endpoints kept, so terms cancel near a maximum)
-        i1lo, i1hi = 1.0 / nhi, 1.0 / nlo
-        i3lo, i3hi = i1lo**3, i1hi**3
-        A1lo = np.where(a >= 0, a * i1lo[:, None], a * i1hi[:, None])
-        A1hi = np.where(a >= 0, a * i1hi[:, None], a * i1lo[:, None])
-        Plo, Phi = _imul(L1[:, None], L2[:, None], lo, hi)          # L * y_j
-        Plo, Phi = _imul(Plo, Phi, i3lo[:, None], i3hi[:, None])    # * 1/||y||^3
-        Dlo, Dhi = A1lo - Phi, A1hi - Plo
-        Dj = np.maximum(np.abs(Dlo), np.abs(Dhi))
-        GLc = Lc / ncen
-        spread = (Dj * r).sum(axis=1)
-        up_mv, lo_mv = GLc + spread, GLc - spread
-        GL_hi = np.minimum(up_naive, up_mv)
-        GL_lo = np.maximum(lo_naive, lo_mv)
-        Rn_lo = np.where(Rlo < 0, Rlo / nlo, Rlo / nhi)
-        Rn_hi = np.where(Rhi > 0, Rhi / nlo, Rhi / nhi)
-        G_lo, G_hi = GL_lo + Rn_lo, GL_hi + Rn_hi
-        ub = np.maximum(np.abs(G_lo), np.abs(G_hi)) + slack
         val = np.abs(Fc) / ncen
         return ub, val
 
@@ -349,6 +376,11 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupErro
         if val[i] > best_val:
             best_val, best_pt = float(val[i]), (LO[i] + HI[i]) / 2
         done = ub <= best_val + ftol / 4
+        if decide_at is not None:
+            if best_val > decide_at * (1 + 1e-9) + 1e-300:
+                hi_done = max(hi_done, float(ub.max()))   # stop: the value at a point exceeds the threshold
+                break
+            done |= ub <= decide_at
         if done.any():
             hi_done = max(hi_done, float(ub[done].max()))
         LO, HI = LO[~done], HI[~done]
@@ -378,8 +410,12 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int) -> SupErro
 
 # ---------------------------------------------------------------------------- entry point
 def sup_error(net: Network, *, neuron_mask=None, weight_mask=None, tol=Fraction(1, 10**6),
-              timeout: float = 30.0, max_boxes: int = 5_000_000) -> SupError:
-    """Certified enclosure of sup_{x in B^d} |g(x) - relu(<w, x>)| for the pruned network."""
+              timeout: float = 30.0, max_boxes: int = 5_000_000, decide_at=None) -> SupError:
+    """Certified enclosure of sup_{x in B^d} |g(x) - relu(<w, x>)| for the pruned network.
+
+    decide_at (optional, d >= 3 only): a threshold eps; the branch and bound may then stop as soon
+    as the enclosure decides ``sup <= eps`` (hi <= eps) or ``sup > eps`` (lo > eps), so ``hi - lo <= tol``
+    is not enforced (the enclosure stays certified).  d <= 2 is always exact."""
     if not isinstance(net, Network):
         raise InputError("sup_error expects a checks.network.Network")
     tol = to_fraction(tol, "tol")
@@ -390,10 +426,14 @@ def sup_error(net: Network, *, neuron_mask=None, weight_mask=None, tol=Fraction(
         return _exact_low_dim(pn, tol)
     cur = tol
     t0 = time.perf_counter()
+    dec = None if decide_at is None else float(to_fraction(decide_at, "decide_at"))
     for _ in range(4):
-        res = _bnb(pn, cur, max(0.0, timeout - (time.perf_counter() - t0)), max_boxes)
-        if res.hi - res.lo <= tol:
+        res = _bnb(pn, cur, max(0.0, timeout - (time.perf_counter() - t0)), max_boxes, dec)
+        decided = dec is not None and (res.hi <= to_fraction(decide_at) or res.lo > to_fraction(decide_at))
+        if res.hi - res.lo <= tol or decided:
             res.seconds = time.perf_counter() - t0
             return res
         cur /= 4
+    if dec is not None:
+        return res   # certified but undecided enclosure (lo <= eps < hi, within float noise)
     raise BudgetExceeded("sup_error: could not reach the requested tolerance")

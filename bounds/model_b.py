@@ -52,7 +52,7 @@ __all__ = [
     "RHO_MAX", "C1_TIGHT", "C1_RECONSTRUCTED", "CONSTANTS", "STATEMENT", "COROLLARY", "EXPONENT",
     "rho_expr", "W_expr", "series_expr", "W_ball", "failure_terms", "success_probability_upper",
     "neuron_width_lower_bound", "charge", "lemma2_sides",
-    "check_slice", "check_cap", "check_kinks", "check_density", "check_kernel", "check_window",
+    "check_slice", "check_cap", "check_cap_pointwise", "check_kinks", "check_density", "check_kernel", "check_window",
     "check_lemma1_chain", "check_prover_window", "check_prover_asin", "check_lemma2_w", "check_lemma2_exhaustive", "check_W_integral",
     "check_series", "check_jacobian_small_k", "check_corollary_reparam",
     "check_corollary_numbers", "check_corollary_spot",
@@ -283,6 +283,17 @@ def check_cap() -> CheckResult:
             res = CheckResult(Level.UNKNOWN, "sympy-sign", 0.0, "asin(eps) > 0 not established")
     res.seconds = tm.seconds
     return res
+
+
+def check_cap_pointwise() -> CheckResult:
+    """The pointwise step of the cap lemma, decided by z3 and cvc5 (checks.smt.prove_forall; both must
+    say unsat): min(|h - c|, c) <= |sigma(h) - c| for h in [-10, 10], c in [0, 10].  Both sides are
+    positively 1-homogeneous in (h, c), so it holds for all real h and c >= 0.  With c = cos(theta) > eps
+    and |sigma(h) - c| <= eps < c, the minimum must be |h - c|, so |h - c| <= eps."""
+    from checks.smt import prove_forall
+
+    return prove_forall("Min(Abs(h - c), c)", "<=", "Abs(Max(h, 0) - c)",
+                        {"h": ("-10", "10"), "c": ("0", "10")}, timeout=10.0)
 
 
 def check_kinks() -> CheckResult:

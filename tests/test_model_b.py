@@ -13,7 +13,7 @@ from checks import arith
 from checks.errors import InputError
 from checks.levels import Level, Tri
 
-LEAVES = ["check_slice", "check_cap", "check_kinks", "check_density", "check_kernel", "check_window",
+LEAVES = ["check_slice", "check_cap", "check_cap_pointwise", "check_kinks", "check_density", "check_kernel", "check_window",
           "check_lemma1_chain", "check_lemma2_w", "check_W_integral", "check_series",
           "check_corollary_reparam", "check_corollary_numbers"]
 

@@ -106,7 +106,10 @@ CLAIMS = [
         id="gap.lower.B_cap",
         title="Model B cap: E(S) <= eps forces |h_S - cos| <= eps on [-arccos eps, arccos eps] (length < pi)",
         statement=r"$E(S)\le\varepsilon\Rightarrow|h_S(\theta)-\cos\theta|\le\varepsilon$ for $|\theta|\le\arccos\varepsilon$; $b-a=\pi-2\arcsin\varepsilon$.",
-        source="new", kind="lemma", checks=(Check("cap identities", model_b.check_cap),),
+        source="new", kind="lemma",
+        checks=(Check("cap identities", model_b.check_cap),
+                Check("pointwise step (z3 + cvc5)", model_b.check_cap_pointwise,
+                      "min(|h-c|, c) <= |sigma(h) - c|, piecewise linear, two SMT solvers")),
         proof=f"{DOC}#b1-cap", tags=RECON,
     ),
     Claim(

@@ -76,7 +76,8 @@ def success_probability_upper(n, eps, *, sharp: bool = False):
     n, qe = _args(n, eps)
     one = arith.arb(1)
     if n == 0:
-        return arith.arb(0)  # the empty network is 0, at distance 1 > eps ... for eps < 1
+        # the empty network is 0, at sup-distance ||f_w|| = 1 from the target: success iff eps >= 1
+        return arith.arb(0) if qe < 1 else one
     pi = arith.arb.pi()
     if sharp:
         val = 4 * n * (2 * arith.ball(qe)).atan() / pi

@@ -75,3 +75,8 @@ def test_no_kink_near_target_forces_error():
 def test_bad_input(n, eps):
     with pytest.raises(InputError):
         model_a.success_probability_upper(n, eps)
+
+
+def test_empty_network():
+    assert model_a.success_probability_upper(0, "0.5") == 0
+    assert model_a.success_probability_upper(0, "1") == 1

@@ -1,0 +1,104 @@
+"""`prunecert gap` / bounds.gap: neuron lower width vs weight upper width."""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+from fractions import Fraction
+
+import pytest
+
+from bounds import gap
+from checks.cli import main
+
+
+def _have(modname, attr):
+    try:
+        return hasattr(importlib.import_module(modname), attr)
+    except ImportError:
+        return False
+
+
+HAVE_LOWER = _have("bounds.model_b", "neuron_width_lower_bound")
+HAVE_UPPER = _have("bounds.weight_pruning", "required_width")
+real = pytest.mark.skipif(not (HAVE_LOWER and HAVE_UPPER),
+                          reason="bounds.weight_pruning.required_width or bounds.model_b.neuron_width_lower_bound "
+                                 "(CONTRACTS.md) not implemented yet")
+
+
+@pytest.fixture
+def fake_upper(monkeypatch):
+    """A stand-in weight-pruning provider, to test the calculator's plumbing only."""
+    mod = types.ModuleType("bounds.weight_pruning")
+    mod.required_width = lambda eps, delta, d: 10 * d * (len(str(Fraction(eps).denominator)) + 1)
+    monkeypatch.setitem(sys.modules, "bounds.weight_pruning", mod)
+    return mod
+
+
+def test_bad_input(capsys):
+    assert main(["gap", "--eps", "0"]) == 3
+    assert main(["gap", "--eps", "nan"]) == 3
+    assert main(["gap", "--eps", "0.1", "--delta", "1.5"]) == 3
+    assert main(["gap", "--eps", "0.1", "--d", "0"]) == 3
+    assert main(["gap", "--eps", "abc"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "eps" in err
+
+
+def test_missing_provider_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "bounds.weight_pruning", None)   # import fails
+    with pytest.raises(gap.GapUnavailable, match="weight_pruning.required_width"):
+        gap.gap_row("0.1")
+    assert main(["gap", "--eps", "0.1"]) == 2
+    assert "not implemented yet" in capsys.readouterr().err
+
+
+def test_grid():
+    g = gap.eps_grid("1e-4")
+    assert g == [Fraction(1, 10), Fraction(1, 100), Fraction(1, 1000), Fraction(1, 10000)]
+    assert gap.eps_grid("0.003")[-1] == Fraction(3, 1000)
+
+
+@pytest.mark.skipif(not HAVE_LOWER, reason="bounds.model_b.neuron_width_lower_bound not implemented yet")
+def test_plumbing_with_stand_in_upper(fake_upper, capsys, tmp_path):
+    row = gap.gap_row("1e-3", d=3, delta="1/2")
+    from bounds.model_b import neuron_width_lower_bound
+
+    assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 1000), p_fail=Fraction(1, 2))["width"]
+    assert row["upper"]["width"] == 10 * 3 * 5
+    assert Fraction(row["ratio_exact"]) == Fraction(row["lower"]["width"], row["upper"]["width"])
+    png = tmp_path / "gap.png"
+    code = main(["gap", "--eps", "1e-3", "--d", "3", "--json", "--plot", str(png), "--no-levels"])
+    rep = json.loads(capsys.readouterr().out)
+    assert code == 0 and [r["eps"] for r in rep["rows"]] == ["0.1", "0.01", "0.001"]
+    assert png.exists() and png.read_bytes()[:4] == b"\x89PNG"
+    widths = [r["lower"]["width"] for r in rep["rows"]]
+    assert widths == sorted(widths)           # smaller eps, larger certified lower width
+
+
+@real
+def test_real_gap_row_and_levels(capsys):
+    from bounds.model_b import neuron_width_lower_bound
+    from bounds.weight_pruning import required_width
+
+    row = gap.gap_row("1e-4", d=2, delta="1/2")
+    assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 10**4), p_fail=Fraction(1, 2))["width"]
+    assert row["upper"]["width"] == gap._width(required_width(Fraction(1, 10**4), Fraction(1, 2), 2))
+    assert row["lower"]["exponent"] and row["lower"]["claim"]
+    code = main(["gap", "--eps", "1e-4", "--json"])
+    rep = json.loads(capsys.readouterr().out)
+    assert code == 0
+    lv = rep["rows"][0]["lower"]["level"]["level"]
+    assert lv in ("PROVED", "CHECKED", "EVIDENCE", "CLAIMED", "UNKNOWN")
+
+
+@real
+def test_real_exponential_separation():
+    """The certified lower width grows like 1/(eps log 1/eps), the upper like log(1/eps):
+    over eps = 1e-4 .. 1e-12 the lower width multiplies by far more than the upper width."""
+    rows = gap.gap_table(["1e-4", "1e-8", "1e-12"], d=2, delta="1/2")
+    lo = [r["lower"]["width"] for r in rows]
+    up = [r["upper"]["width"] for r in rows]
+    assert lo[0] < lo[1] < lo[2] and up[0] <= up[1] <= up[2]
+    assert lo[2] / max(lo[0], 1) > 1000 * (up[2] / up[0])

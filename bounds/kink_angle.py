@@ -101,7 +101,7 @@ def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
     return lo, hi
 
 
-def check_monte_carlo(n: int = 60_000, dims=(2, 3, 7), seed: int = 4004,
+def check_monte_carlo(n: int = 30_000, dims=(2, 3, 7), seed: int = 4004,
                       miss_probability: float = 1e-9) -> CheckResult:
     """EVIDENCE-level corroboration: for each d and alpha in {pi/8, pi/4, 3pi/8}, the empirical
     P(psi <= alpha) has a Clopper-Pearson interval (level 1e-9 per test, Bonferroni over all

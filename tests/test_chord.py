@@ -39,7 +39,7 @@ def test_statement_against_mpmath_random_points():
         assert res.x[2] == pytest.approx(float(h), rel=1e-7)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.fractions(min_value=Fraction(1, 100), max_value=100),
        st.fractions(min_value=Fraction(1, 100), max_value=100),
        st.fractions(min_value=-100, max_value=100), st.fractions(min_value=-100, max_value=100))

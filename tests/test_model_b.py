@@ -91,7 +91,7 @@ def _lemma2_general(gaps, wfun):
     return lhs, rhs
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.fractions(min_value=0, max_value=10), min_size=2, max_size=9),
        st.fractions(min_value=Fraction(1, 100), max_value=20))
 def test_lemma2_hypothesis_exact(gaps, K):

@@ -47,7 +47,6 @@ from checks.levels import Tri
 from checks.numbers import to_fraction
 
 from .matching import nearest_distance_sample
-from .perturbation import spectral_norms
 
 __all__ = ["Layer", "fc_layers", "width_formula", "eta_formula", "required_width", "width_grid",
            "simulate", "clopper_pearson", "conv_decomposition_identity", "conv_norm_instances",
@@ -306,9 +305,8 @@ def conv_norm_instances(count: int = 6, seed: int = 0) -> dict:
 
 CONSTANTS = [
     {"name": "seed002_matching_exp_rate_uniform2", "expression": "1/4",
-     "description": "per-candidate window mass / eta for Uniform[-2, 2] candidates and no pruning "
-                    "(2 eta * density 1/4 = eta/2, i.e. q = eta/K with K = 2)",
+     "description": "per-candidate success probability / eta in Theorem R with Uniform[-2, 2] candidates "
+                    "kept with probability p = 1/2: p * (2 eta * density 1/4) / eta = p/K = 1/4",
      "source": "new"},
 ]
 
-_ = spectral_norms  # re-exported for callers that evaluate the bound on instances

@@ -94,10 +94,10 @@ def check_cdf_sympy() -> CheckResult:
 
 
 def _clopper_pearson(k: int, n: int, level: float) -> tuple[float, float]:
-    from scipy.stats import beta
+    from scipy.special import betaincinv   # quantiles of the beta law (lighter than scipy.stats)
 
-    lo = 0.0 if k == 0 else float(beta.ppf(level / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(beta.ppf(1 - level / 2, k + 1, n - k))
+    lo = 0.0 if k == 0 else float(betaincinv(k, n - k + 1, level / 2))
+    hi = 1.0 if k == n else float(betaincinv(k + 1, n - k, 1 - level / 2))
     return lo, hi
 
 

@@ -621,7 +621,9 @@ def feasible_01(rows: list[tuple[list[Fraction], str, Fraction]], n: int, *, tim
         x = [fx[i] for i in range(n)]
         ok = check_assignment(nrows, x)
         return Feasibility("feasible" if ok else "infeasible", x if ok else None, time.perf_counter() - t0,
-                           "exact-evaluation", "all variables fixed; decided by exact evaluation")
+                           "exact-evaluation", "all variables fixed; decided by exact evaluation",
+                           {"kind": "smt-01-feasibility", "assignment": x, "answers": [],
+                            "seconds": round(time.perf_counter() - t0, 6)})
     script = feasible_01_script(nrows, n, fx)
     deadline = t0 + t_all
     answers: list[SatResult] = []

@@ -1,0 +1,317 @@
+"""Claims of the weight-pruning (upper) side of the exponential gap (seeds 000/001, MATH.md 1.2, 1.3, 1.7).
+
+Proofs: docs/weight-pruning.md.  Every check is a module-level function returning a CheckResult.
+"""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import sympy as sp
+
+from checks.levels import Level
+from checks.result import CheckResult
+from proofs.registry import Check, Claim
+
+DOC = "docs/weight-pruning.md"
+
+
+def _res(ok: bool, method: str, t0: float, detail: str, data=None, witness=None) -> CheckResult:
+    return CheckResult(Level.PROVED if ok else Level.REFUTED, method, time.perf_counter() - t0, detail,
+                       witness=witness, data=data or {})
+
+
+def _smt(lhs, op, rhs, box=None) -> CheckResult:
+    from checks.smt import prove_forall
+
+    return prove_forall(lhs, op, rhs, box, timeout=20.0)
+
+
+# ------------------------------------------------------------------------------ mixture (product law)
+def check_product_cdf() -> CheckResult:
+    """P(UV <= s) = s - s ln s for U, V ~ U(0,1); density -ln s (sympy, exact)."""
+    t0 = time.perf_counter()
+    s, x = sp.symbols("s x", positive=True)
+    cdf = s + sp.integrate(s / x, (x, s, 1))       # int_0^1 min(1, s/x) dx split at x = s
+    ok1 = sp.simplify(cdf - (s - s * sp.log(s))) == 0
+    ok2 = sp.simplify(sp.diff(s - s * sp.log(s), s) + sp.log(s)) == 0
+    # law of X = v u 1[u>0]: P(u>0) = 1/2, sign of v symmetric -> density (1/2)(1/2)(-ln|x|)
+    dens = sp.Rational(1, 2) * sp.Rational(1, 2) * (-sp.log(x))
+    ok3 = sp.simplify(sp.integrate(dens, (x, 0, 1)) * 2 - sp.Rational(1, 2)) == 0   # total mass 1/2 (+ atom 1/2)
+    return _res(ok1 and ok2 and ok3, "sympy-identity", t0, "cdf s - s ln s, density -ln s, continuous mass 1/2")
+
+
+def check_mixture_weight() -> CheckResult:
+    """(1/4) ln(1/x) >= ln(2)/4 on (0, 1/2]: equality at 1/2 (exact) and derivative -1/(4x) < 0 (sympy)."""
+    t0 = time.perf_counter()
+    x = sp.symbols("x", positive=True)
+    f = sp.log(1 / x) / 4 - sp.log(2) / 4
+    ok = sp.simplify(f.subs(x, sp.Rational(1, 2))) == 0 and sp.simplify(sp.diff(f, x) + 1 / (4 * x)) == 0
+    return _res(ok, "sympy-identity+monotone", t0, "f(1/2) = 0 and f' = -1/(4x) < 0 on (0, 1/2]")
+
+
+# ------------------------------------------------------------------------------ RSS lemma leaves
+def check_window_length() -> CheckResult:
+    """For |t| <= 1: |[-1 - t, 1 - t] cap [-1, 1]| = min(1, 1 - t) - max(-1, -1 - t) >= 1 (scaled by a)."""
+    return _smt("Min(1, 1 - t) - Max(-1, -1 - t)", ">=", "1", {"t": ("-1", "1")})
+
+
+def check_growth_ratio() -> CheckResult:
+    """x/2 - x^2/(2a) - x (1/2 - mu/2) = x (mu a - x)/(2a) (sympy), so >= 0 on 0 <= x <= mu a; mu = 1/2."""
+    t0 = time.perf_counter()
+    from bounds.subset_sum_lemma import MU, expected_growth_ratio
+
+    xx, a = sp.symbols("x a", positive=True)
+    r = expected_growth_ratio(MU)
+    ok = sp.simplify(xx / 2 - xx**2 / (2 * a) - xx * r - xx * (MU * a - xx) / (2 * a)) == 0 and r == sp.Rational(1, 4)
+    return _res(ok, "sympy-identity", t0, f"r = {r}")
+
+
+def check_reverse_markov() -> CheckResult:
+    """E[D] <= theta*D0 + (1 - theta) D0 P(D >= theta D0) gives P >= (r - theta)/(1 - theta) = 1/7 (exact)."""
+    t0 = time.perf_counter()
+    from bounds.subset_sum_lemma import THETA, expected_growth_ratio, grow_probability, hit_probability, reverse_markov
+
+    q = reverse_markov(expected_growth_ratio())
+    b = sp.Symbol("beta", positive=True)
+    ok = q == sp.Rational(1, 7) and sp.simplify(grow_probability(b) - b / 7) == 0 \
+        and sp.simplify(hit_probability(b) - b / 4) == 0 and THETA == sp.Rational(1, 8)
+    return _res(ok, "exact-rational", t0, "(1/4 - 1/8)/(1 - 1/8) = 1/7; hit probability beta/4")
+
+
+def check_chernoff_step() -> CheckResult:
+    """1 - p (1 - e^{-ln 2}) = 1 - p/2 and e^{K ln 2} = 2^K (sympy)."""
+    t0 = time.perf_counter()
+    from bounds.subset_sum_lemma import LAMBDA
+
+    p, K = sp.symbols("p K", positive=True)
+    ok = sp.simplify(1 - p * (1 - sp.exp(-LAMBDA)) - (1 - p / 2)) == 0 and sp.simplify(sp.exp(LAMBDA * K) - 2**K) == 0
+    return _res(ok, "sympy-identity", t0, "lambda = ln 2")
+
+
+# ------------------------------------------------------------------------------ construction
+def check_relu_lipschitz() -> CheckResult:
+    return _smt("Abs(Max(a, 0) - Max(b, 0))", "<=", "Abs(a - b)")
+
+
+def check_cauchy_schwarz_identity() -> CheckResult:
+    """Lagrange identity for d = 3 (the glue uses Cauchy-Schwarz for every d; this is its d = 3 case)."""
+    t0 = time.perf_counter()
+    a = sp.symbols("a1:4", real=True)
+    b = sp.symbols("b1:4", real=True)
+    lhs = sum(x * x for x in a) * sum(y * y for y in b) - sum(x * y for x, y in zip(a, b)) ** 2
+    rhs = sum((a[i] * b[j] - a[j] * b[i]) ** 2 for i in range(3) for j in range(i + 1, 3))
+    return _res(sp.expand(lhs - rhs) == 0, "sympy-identity", t0, "Lagrange identity, d = 3")
+
+
+def check_construction_instances() -> CheckResult:
+    """CHECKED: on stated instances (d = 2, n = 80, Model B, seeds 0..9, eps = 0.1) the construction's
+    certified error respects the analytic bound ||delta||_2 and decides eps."""
+    t0 = time.perf_counter()
+    from bounds.weight_construction import construct
+    from checks.network import sample
+
+    wins, rows = 0, []
+    for seed in range(10):
+        net = sample(80, 2, seed=seed, model="B")
+        r = construct(net, eps="0.1")
+        if r.error.lo > r.analytic_hi:
+            return CheckResult(Level.REFUTED, "exact-sectors-2d", time.perf_counter() - t0,
+                               f"seed {seed}: certified error above the analytic bound", witness={"seed": seed})
+        wins += r.achievable("0.1") is True
+        rows.append([seed, str(float(r.error.hi)), str(float(r.analytic_hi))])
+    return CheckResult(Level.CHECKED, "construction+exact-sectors-2d", time.perf_counter() - t0,
+                       f"{wins}/10 seeds reach eps = 0.1 at n = 80; error <= ||delta||_2 on all",
+                       data={"rows": rows})
+
+
+# ------------------------------------------------------------------------------ width theorem
+def check_width_numbers() -> CheckResult:
+    """The width inequality 4d[2^K(1-beta/14)^T1 + (1-beta/4)^T2] <= delta certified in arb at sample points."""
+    t0 = time.perf_counter()
+    from bounds.weight_pruning import width_details
+
+    data = []
+    for e, dl, dd in (("0.1", "0.1", 2), ("0.01", "0.1", 3), ("0.001", "0.01", 10)):
+        c = width_details(e, dl, dd)
+        data.append(c.to_json())
+    return CheckResult(Level.PROVED, "arb-compare", time.perf_counter() - t0,
+                       "required_width certified at 3 points", data={"points": data})
+
+
+def check_width_asymptotics() -> CheckResult:
+    """For fixed d and delta the smooth width formula is linear in ln(1/eps): n/ln(1/eps) -> constant."""
+    t0 = time.perf_counter()
+    from bounds.weight_pruning import d, delta, eps, width_formula_smooth
+
+    L = sp.Symbol("L", positive=True)
+    f = width_formula_smooth().subs(eps, sp.exp(-L))
+    lim = sp.limit(f / L, L, sp.oo)
+    ok = lim.is_finite and lim.is_positive
+    return _res(bool(ok), "sympy-limit", t0, f"lim n / ln(1/eps) = {sp.simplify(lim)}")
+
+
+def check_empirical_width() -> CheckResult:
+    """EVIDENCE: at d = 2, n = 64, eps = 0.1 the construction succeeds (certified) on k of 50 seeds;
+    99% Clopper-Pearson lower bound on the success probability."""
+    t0 = time.perf_counter()
+    from bounds.weight_construction import construct
+    from checks.montecarlo import clopper_pearson
+    from checks.network import sample
+
+    k = 0
+    for seed in range(50):
+        r = construct(sample(64, 2, seed=1000 + seed, model="B"), eps="0.1")
+        k += r.achievable("0.1") is True
+    lo, hi = clopper_pearson(k, 50, 0.99)
+    return CheckResult(Level.EVIDENCE, "monte-carlo+exact-sectors-2d", time.perf_counter() - t0,
+                       f"{k}/50 successes; success probability >= {lo:.3f} (99% Clopper-Pearson)",
+                       data={"k": k, "n_trials": 50, "cp_lower": lo, "cp_upper": hi})
+
+
+# ------------------------------------------------------------------------------ counting side
+def check_relu_odd_identity() -> CheckResult:
+    return _smt("Max(t, 0) - Max(-t, 0)", ">=", "t")  # with the reverse below: equality
+
+
+def check_relu_odd_identity_rev() -> CheckResult:
+    return _smt("Max(t, 0) - Max(-t, 0)", "<=", "t")
+
+
+def check_separation_instances() -> CheckResult:
+    """CHECKED, exact (d = 2): sup^2 |relu(<w',x>) - relu(<w,x>)| >= ||w - w'||^2/4 on 200 random rational
+    pairs, and equality for w' = -w (the constant 1/2 is sharp)."""
+    t0 = time.perf_counter()
+    import numpy as np
+
+    from checks.network import Network
+    from checks.superror import sup_error
+
+    rng = np.random.default_rng(7)
+    worst = None
+    for _ in range(200):
+        w = [Fraction(int(x), 1000) for x in rng.integers(-700, 701, 2)]
+        wp = [Fraction(int(x), 1000) for x in rng.integers(-700, 701, 2)]
+        net = Network("A", tuple(w), (tuple(wp),), (Fraction(1),))
+        R = sup_error(net).sup_squared
+        dist2 = sum((a - b) ** 2 for a, b in zip(w, wp))
+        if R < dist2 / 4:
+            return CheckResult(Level.REFUTED, "exact-sectors-2d", time.perf_counter() - t0,
+                               "separation violated", witness={"w": [str(x) for x in w], "w'": [str(x) for x in wp]})
+        ratio = R / dist2 if dist2 else None
+        if ratio is not None and (worst is None or ratio < worst):
+            worst = ratio
+    sharp = sup_error(Network("A", (Fraction(3, 5), Fraction(4, 5)), ((Fraction(-3, 5), Fraction(-4, 5)),),
+                              (Fraction(1),))).sup_squared
+    ok = sharp == Fraction(1)   # ||w - w'||^2 / 4 = 4/4
+    return CheckResult(Level.CHECKED if ok else Level.REFUTED, "exact-sectors-2d", time.perf_counter() - t0,
+                       f"min sup^2/||w-w'||^2 = {float(worst):.4f} >= 1/4 on 200 pairs; w' = -w gives equality",
+                       data={"min_ratio": str(worst)})
+
+
+def check_counting_numbers() -> CheckResult:
+    """weight_pruning_lower_width is the least n with 2^{n(d+1)} (4 eps)^d >= p (exact rationals)."""
+    t0 = time.perf_counter()
+    from bounds.counting import weight_pruning_lower_width
+
+    rows = []
+    for e, dd, p in (("0.01", 2, 1), ("0.001", 3, "1/2"), ("1e-6", 1, 1)):
+        n = weight_pruning_lower_width(e, dd, p)
+        eq, pq = Fraction(e), Fraction(p)
+        ok = Fraction(2) ** (n * (dd + 1)) * (4 * eq) ** dd >= pq and (n == 0 or Fraction(2) ** ((n - 1) * (dd + 1)) * (4 * eq) ** dd < pq)
+        if not ok:
+            return CheckResult(Level.REFUTED, "exact-rational", time.perf_counter() - t0, f"bad n at {e}, {dd}")
+        rows.append([e, dd, str(p), n])
+    return CheckResult(Level.PROVED, "exact-rational", time.perf_counter() - t0, "minimal n verified", data={"rows": rows})
+
+
+CLAIMS = [
+    Claim(
+        id="gap.upper.product_mixture",
+        title="Products of uniforms contain a uniform component of weight ln(2)/4",
+        statement=r"For $u,v\sim U[-1,1]$ independent, $\mathrm{Law}(vu\,1[u>0]) \ge \tfrac{\ln 2}{4}\,U[-\tfrac12,\tfrac12]$.",
+        source="literature: Pensia et al. 2020, Cor. 1-2 (restated, re-proved)",
+        kind="lemma",
+        checks=(Check("product_cdf", check_product_cdf), Check("mixture_weight", check_mixture_weight)),
+        proof=f"{DOC}#mixture", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.rss_lemma",
+        title="Random subset sum with explicit constants (fixed target)",
+        statement=r"If $\mathrm{Law}(X_i)\ge\beta U[-a,a]$, $|z|\le a$, $0<\varepsilon\le a$, $K=\max(0,\lceil\ln(a/2\varepsilon)/\ln(9/8)\rceil)$: "
+                  r"$P(\forall S: |\sum_S X_i - z|>\varepsilon) \le 2^K(1-\beta/14)^{T_1} + (1-\beta/4)^{T_2}$.",
+        source="new (two-phase covering argument after Lueker 1998)",
+        kind="lemma",
+        checks=(Check("window_length", check_window_length), Check("growth_ratio", check_growth_ratio),
+                Check("reverse_markov", check_reverse_markov), Check("chernoff_step", check_chernoff_step)),
+        proof=f"{DOC}#rss-lemma", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.construction",
+        title="Block construction: sup error <= ||delta||_2 (Model B)",
+        statement=r"$\sup_{B^d}|\sigma(h)-\sigma(\langle w,x\rangle)| \le \sum_j \delta_j|x_j| \le \|\delta\|_2$.",
+        source="new (after Pensia et al. 2020)",
+        kind="lemma",
+        checks=(Check("relu_lipschitz", check_relu_lipschitz), Check("cauchy_schwarz_d3", check_cauchy_schwarz_identity)),
+        corroborations=(Check("instances", check_construction_instances),),
+        proof=f"{DOC}#construction", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.width",
+        title="Weight pruning reaches eps with width 2d(T1+T2) = O(d log(d/eps) + d log(d/delta))",
+        statement=r"With $n = 2d(T_1+T_2)$ as in bounds.weight_pruning, the construction succeeds with probability $\ge 1-\delta$.",
+        source="new",
+        kind="theorem",
+        checks=(Check("width_numbers", check_width_numbers), Check("asymptotics", check_width_asymptotics)),
+        proof_uses=("gap.upper.rss_lemma", "gap.upper.product_mixture", "gap.upper.construction"),
+        proof=f"{DOC}#width", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.empirical_width",
+        title="Measured: the construction succeeds at width 64 (d = 2, eps = 0.1)",
+        statement=r"$P(\text{success} \mid d=2, n=64, \varepsilon=0.1)$ bounded below by Clopper-Pearson.",
+        source="new", kind="corollary",
+        checks=(Check("monte_carlo", check_empirical_width),),
+        tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.separation_half",
+        title="Separation: sup_B |relu(<w,x>) - relu(<w',x>)| >= ||w - w'||/2, sharp",
+        statement=r"$\sup_{x\in B^d}|\sigma(\langle w,x\rangle)-\sigma(\langle w',x\rangle)|\ge \|w-w'\|_2/2$; equality for $w'=-w$.",
+        source="literature: Pensia et al. 2020, Thm 2 (reconstructed in MATH.md 1.3; checked)",
+        kind="lemma",
+        checks=(Check("relu_odd_ge", check_relu_odd_identity), Check("relu_odd_le", check_relu_odd_identity_rev)),
+        corroborations=(Check("instances_and_sharpness", check_separation_instances),),
+        proof=f"{DOC}#separation", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.counting_lower",
+        title="Counting lower bound: width >= (d log2(1/(4 eps)) + log2 p)/(d+1)",
+        statement=r"A network whose weight-prunings $\varepsilon$-approximate a fraction $p$ of a $4\varepsilon$-separated maximal set of targets has $n(d+1) \ge d\log_2(1/4\varepsilon)+\log_2 p$.",
+        source="literature: Pensia et al. 2020, Thm 2 (reconstructed in MATH.md 1.3)",
+        kind="theorem",
+        checks=(Check("numbers", check_counting_numbers),),
+        proof_uses=("gap.upper.separation_half",),
+        proof=f"{DOC}#counting", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.paper_log_width",
+        title="[seed 001] Weight pruning succeeds with O(log(1/eps)) hidden units (fixed d)",
+        statement=r"For fixed $d$ and $\delta$, width $O(\log(1/\varepsilon))$ suffices for weight pruning of a random Model-B network to $\varepsilon$-approximate $\sigma(\langle w,x\rangle)$.",
+        source="seed 001: Ferré, Giroire, Mallmann-Trenn, Natale 2026, abstract",
+        kind="theorem",
+        checks=(Check("asymptotics", check_width_asymptotics),),
+        proof_uses=("gap.upper.width",),
+        proof=f"{DOC}#paper-claim", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.log_optimal",
+        title="[seed 001] Logarithmic width is necessary for weight pruning",
+        statement=r"Any width that serves all targets satisfies $n \ge \frac{d}{d+1}\log_2\frac{1}{4\varepsilon} = \Omega(\log(1/\varepsilon))$.",
+        source="seed 001: Ferré et al. 2026, abstract (optimality of the log), after Pensia et al. 2020",
+        kind="corollary",
+        checks=(Check("numbers", check_counting_numbers),),
+        proof_uses=("gap.upper.counting_lower",),
+        proof=f"{DOC}#counting", seed="001", tags=("weight-pruning",),
+    ),
+]

@@ -104,8 +104,18 @@ def all_claims() -> dict[str, Claim]:
 
 
 def validate_graph(reg: dict[str, Claim]) -> None:
-    """Unknown dependencies and cycles are errors."""
+    """Unknown dependencies, cycles and malformed fields are errors."""
     for c in reg.values():
+        for f in ("checks", "corroborations"):
+            v = getattr(c, f)
+            if not isinstance(v, tuple) or not all(isinstance(x, Check) for x in v):
+                raise InputError(f"claim {c.id!r}: {f} must be a tuple of Check "
+                                 "(a single one needs a trailing comma: (Check(...),))")
+        for f in ("uses", "proof_uses", "hypotheses", "tags"):
+            v = getattr(c, f)
+            if not isinstance(v, tuple) or not all(isinstance(x, str) for x in v):
+                raise InputError(f"claim {c.id!r}: {f} must be a tuple of strings "
+                                 "(a single one needs a trailing comma: ('x',))")
         for d in c.dependencies():
             if d not in reg:
                 raise InputError(f"claim {c.id!r} depends on unknown claim {d!r}")

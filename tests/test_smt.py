@@ -407,3 +407,18 @@ def test_no_solver_processes_left_behind(monkeypatch, mode):
     check_sat("(declare-fun x () Real)", timeout=0.3, solver="z3", _test_hang=30)
     prove_forall(x ** 2, ">=", 0)
     assert set(_children()) <= before
+
+
+# ------------------------------------------------------------------ the claims module
+def test_relu_identity_claims_are_proved_by_both_solvers():
+    from proofs.registry import combine, run_check
+    from proofs.claims.relu_identities import CLAIMS
+
+    assert len(CLAIMS) >= 6
+    for claim in CLAIMS:
+        results = [(ch.name, run_check(ch)) for ch in claim.checks]
+        level, why = combine(claim, results, [], {})
+        assert level is Level.PROVED, (claim.id, why)
+        assert claim.proof.startswith("docs/smt.md#")
+        for _, r in results:
+            assert [a["status"] for a in r.certificate["answers"]] == ["unsat", "unsat"]

@@ -363,6 +363,32 @@ def _gpow(x: arb, e: arb) -> arb:
     return _nan()
 
 
+_UNIT = arb(0, 1)  # exactly [-1, 1]
+
+
+def _clip(y: arb, box: arb) -> arb:
+    """Intersect an enclosure with a known range (sound; tightens Arb's wide-ball results)."""
+    if y.is_finite() and not y.is_nan() and y.overlaps(box):
+        return y.intersection(box)
+    return y
+
+
+def _sin(x):
+    return _clip(x.sin(), _UNIT)
+
+
+def _cos(x):
+    return _clip(x.cos(), _UNIT)
+
+
+def _erf(x):
+    return _clip(x.erf(), _UNIT)
+
+
+def _erfc(x):
+    return _clip(x.erfc(), arb(1, 1))
+
+
 def _gamma(x: arb) -> arb:
     return x.gamma()
 
@@ -432,8 +458,8 @@ _FUNC_CODE = {
 
 _ENV = {
     "arb": arb, "fmpq": fmpq, "_ipow": _ipow, "_sqrt": _sqrt, "_log": _log, "_rpow": _rpow,
-    "_gpow": _gpow, "_exp": arb.exp, "_sin": arb.sin, "_cos": arb.cos, "_tan": arb.tan,
-    "_atan": arb.atan, "_asin": _asin, "_acos": _acos, "_erf": arb.erf, "_erfc": arb.erfc,
+    "_gpow": _gpow, "_exp": arb.exp, "_sin": _sin, "_cos": _cos, "_tan": arb.tan,
+    "_atan": arb.atan, "_asin": _asin, "_acos": _acos, "_erf": _erf, "_erfc": _erfc,
     "_gamma": _gamma, "_abs": absval, "_max": _max, "_min": _min, "_cmp": _cmp, "_and": _and,
     "_or": _or, "_pw": _piecewise, "_T": Tri.TRUE, "_F": Tri.FALSE,
 }

@@ -283,31 +283,35 @@ def _corner_points(goal, box):
     return pts
 
 
-def _interior_points(goal, box, x, deadline, solved):
+def _interior_points(goal, box, x, deadline, solved, use_solve: bool):
     """Exact candidates near the float minimiser x (verified exactly by the caller)."""
     import itertools
 
     n = goal.n
-    per_coord = []
-    for i in range(n):
-        w = float(box[i][1] - box[i][0]) or 1.0
-        per_coord.append(_identify(x[i], 1e-6 * w)[:4])
-    if n == 1 and time.perf_counter() < deadline:
-        if "sols" not in solved:
-            solved["sols"] = []
-            try:
-                with _alarm(min(1.5, max(0.05, deadline - time.perf_counter()))):
-                    solved["sols"] = list(sp.solve(sp.diff(goal.g, goal.syms[0]), goal.syms[0]))
-            except Exception:  # noqa: BLE001 - candidates only (includes the alarm)
-                pass
-        w = float(box[0][1] - box[0][0]) or 1.0
-        for s in solved["sols"]:
-            try:
-                if s.is_real and not s.free_symbols and abs(float(s) - x[0]) < 1e-4 * w:
-                    per_coord[0].insert(0, s)
-            except (TypeError, ValueError):
-                pass
-    return [tuple(c) for c in itertools.islice(itertools.product(*per_coord), 40)]
+    if not use_solve:
+        per_coord = []
+        for i in range(n):
+            w = float(box[i][1] - box[i][0]) or 1.0
+            per_coord.append(_identify(x[i], 1e-6 * w)[:4])
+        return [tuple(c) for c in itertools.islice(itertools.product(*per_coord), 40)]
+    if n != 1 or time.perf_counter() >= deadline:
+        return []
+    if "sols" not in solved:
+        solved["sols"] = []
+        try:
+            with _alarm(min(1.5, max(0.05, deadline - time.perf_counter()))):
+                solved["sols"] = list(sp.solve(sp.diff(goal.g, goal.syms[0]), goal.syms[0]))
+        except Exception:  # noqa: BLE001 - candidates only (includes the alarm)
+            pass
+    w = float(box[0][1] - box[0][0]) or 1.0
+    out = []
+    for s in solved["sols"]:
+        try:
+            if s.is_real and not s.free_symbols and abs(float(s) - x[0]) < 1e-4 * w:
+                out.append((s,))
+        except (TypeError, ValueError):
+            pass
+    return out
 
 
 def _subs(goal, expr, p):
@@ -512,12 +516,15 @@ def _touching_points(goal, box, *, prec, deadline, float_minima):
         xf = [float(c) for c in x]
         if covered(xf):
             continue
-        for p in _interior_points(goal, box, xf, deadline, solved):
-            if time.perf_counter() > deadline or covered(xf):
-                break
-            r = attempt(p)
-            if r is not None:
-                return r
+        for use_solve in (False, True):
+            if use_solve and (covered(xf) or abs(v) > 1e-11):
+                break  # sympy.solve only for a float minimum that looks exactly zero
+            for p in _interior_points(goal, box, xf, deadline, solved, use_solve):
+                if time.perf_counter() > deadline or covered(xf):
+                    break
+                r = attempt(p)
+                if r is not None:
+                    return r
     if hoods:
         return ExactStep("touch", neighbourhoods=hoods, facts={"touch_points": facts})
     return None

@@ -61,8 +61,7 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
     Returns (constants, problems): a module that fails to import, or a malformed entry, is
     reported in ``problems`` (one line each) rather than hiding the other constants.  Two
     modules defining the same name with different expressions are both qualified as
-    ``module:name``; identical duplicates are kept once; a general constant of this module that
-    a topic module defines too (same closed form) is listed under the topic module's name.
+    ``module:name``; identical duplicates (same name and closed form) are kept once.
     """
     import bounds as pkg
 
@@ -88,10 +87,6 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
                 continue
             found.append(Constant(e["name"], e["expression"], str(e.get("description", "")),
                                   str(e.get("source", "")), modname))
-    # a general constant of this module that a topic module also defines (same closed form)
-    # is left to the topic module
-    elsewhere = {c.expression.replace(" ", "") for c in found if c.module != __name__}
-    found = [c for c in found if c.module != __name__ or c.expression.replace(" ", "") not in elsewhere]
     by_name: dict[str, list[Constant]] = {}
     for c in found:
         by_name.setdefault(c.name, []).append(c)
@@ -99,8 +94,8 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
     for c in found:
         same = by_name[c.name]
         if len({s.expression.replace(" ", "") for s in same}) == 1:
-            if same[0] is c:
-                out.append(c)
+            if same[0] is c:   # one entry, attributed to a topic module rather than this one
+                out.append(next((x for x in same if x.module != __name__), c))
         else:
             out.append(Constant(f"{c.module.removeprefix('bounds.')}:{c.name}", c.expression,
                                 c.description, c.source, c.module))

@@ -177,22 +177,27 @@ def test_bad_p_fail(p):
 
 
 def test_registered_claims_levels():
-    """The blueprint as `prunecert verify` shows it: lemmas and theorems PROVED, the paper CLAIMED,
-    every claim's sympy form parses."""
+    """The blueprint of proofs/claims/gap_lower.py as `prunecert verify` computes it (evaluated on this
+    module alone, so another module's state cannot break it): lemmas and theorems PROVED, the paper
+    CLAIMED, no corroboration refutes, every sympy form parses."""
     import sympy as sp
 
-    from proofs import all_claims, evaluate
+    from proofs.claims.gap_lower import CLAIMS
+    from proofs.registry import combine, run_check, topological_order, validate_graph
 
-    ids = [c for c in all_claims() if c.startswith("gap.lower.")]
-    st = evaluate(ids)
-    for cid in ("gap.lower.K1_chord", "gap.lower.K2_sector", "gap.lower.theorem_A", "gap.lower.kink_angle",
-                "gap.lower.theorem_B", "gap.lower.theorem_B_numeric", "gap.lower.B_lemma2_charging"):
-        assert st[cid].level is Level.PROVED, (cid, st[cid].reason)
-    assert st["gap.lower.paper_neuron_omega_1_over_eps"].level is Level.CLAIMED
-    assert "1/(eps log" in all_claims()["gap.lower.theorem_B"].title
-    for cid in ids:
-        c = all_claims()[cid]
+    reg = {c.id: c for c in CLAIMS}
+    validate_graph(reg)
+    levels = {}
+    for cid in topological_order(reg, list(reg)):
+        c = reg[cid]
+        res = [(ch.name, run_check(ch)) for ch in c.checks]
+        cor = [(ch.name, run_check(ch)) for ch in c.corroborations]
+        levels[cid], why = combine(c, res, cor, levels)
+        assert all(r.level is not Level.REFUTED for _, r in res + cor), cid
         if c.sympy:
             sp.sympify(c.sympy)
-        for _, r in st[cid].corroboration_results:
-            assert r is None or r.level is not Level.REFUTED
+    for cid in reg:
+        if cid != "gap.lower.paper_neuron_omega_1_over_eps":
+            assert levels[cid] is Level.PROVED, cid
+    assert levels["gap.lower.paper_neuron_omega_1_over_eps"] is Level.CLAIMED
+    assert "1/(eps log" in reg["gap.lower.theorem_B"].title

@@ -171,7 +171,7 @@ def neuron_width_lower_bound(eps_, p_fail="1/2") -> dict:
     lo, hi = 0, 1                      # ok(lo) holds (n = 0 fails surely)
     while ok(hi):
         lo, hi = hi, hi * 2
-        if hi > 2 ** 80:
+        if hi > 2 ** 200:
             raise InputError("eps too small for the width search")
     while hi - lo > 1:
         mid = (lo + hi) // 2

@@ -28,6 +28,7 @@ t <= eps it is h <= t + eps).
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -119,7 +120,9 @@ def search_lower(A, T, model, *, incumbent=None, bound=None, timeout: float = 30
         remaining = timeout - (time.perf_counter() - t0)
         if remaining <= 0.2 or fail is None or fail - lo_int <= 1:
             break
-        b = lo_int + max(1, (fail - lo_int) // 2)
+        # geometric steps from below: small thresholds are proved fast, so climb towards ``fail``
+        base = max(lo_int, (up or fail) // 64, 1)
+        b = max(lo_int + 1, int(math.isqrt(base * fail)) if fail > base else lo_int + 1)
         q = neuron_enum.minmax(A, T, model, bound=b, timeout=min(remaining, max(1.0, remaining / 3)),
                                seed=seed)
         tries.append({"bound": b, "complete": q.complete, "found": q.value is not None})

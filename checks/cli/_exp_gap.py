@@ -17,13 +17,15 @@ from checks.numbers import to_fraction
 from ._render import err_console, print_json, progress
 
 
-def _widths(text: str) -> list[int]:
+def _widths(text: str, what: str = "--widths", top: int = 64, empty_ok: bool = False) -> list[int]:
     try:
         ws = [int(t) for t in text.split(",") if t.strip()]
     except ValueError:
-        raise InputError(f"--widths: expected comma-separated integers, got {text!r}") from None
-    if not ws or min(ws) < 1 or max(ws) > 64:
-        raise InputError("--widths: need integers in [1, 64]")
+        raise InputError(f"{what}: expected comma-separated integers, got {text!r}") from None
+    if not ws and empty_ok:
+        return []
+    if not ws or min(ws) < 1 or max(ws) > top:
+        raise InputError(f"{what}: need integers in [1, {top}]")
     return sorted(set(ws))
 
 
@@ -35,6 +37,7 @@ def register_experiment(sub) -> None:
     p.add_argument("--dist", choices=["uniform", "gaussian", "both"], default="gaussian",
                    help="weight distribution of u and v (checks.network.sample)")
     p.add_argument("--target", choices=["random", "e1"], default="random", help="target direction w")
+    p.add_argument("--weight-widths", default="", help="extra widths (<= 256) for the weight construction only")
     p.add_argument("--eps", default=None, help="also report, per width, how often each method reaches eps")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per instance and method")
     p.add_argument("--plot", default=None, help="write a PNG plot to this file")
@@ -49,6 +52,7 @@ def run(args) -> int:
     if args.d < 2 or args.d > 4:
         raise InputError("--d must be 2, 3 or 4")
     widths = _widths(args.widths)
+    wonly = _widths(args.weight_widths, "--weight-widths", 256, empty_ok=True)
     if args.seeds < 1 or args.seeds > 200:
         raise InputError("--seeds must be in [1, 200]")
     if not (args.timeout > 0) or math.isinf(args.timeout):
@@ -59,7 +63,7 @@ def run(args) -> int:
         if eps <= 0:
             raise InputError("--eps must be > 0")
     dists = ["uniform", "gaussian"] if args.dist == "both" else [args.dist]
-    total = len(dists) * len(widths) * args.seeds
+    total = len(dists) * len(set(widths) | set(wonly)) * args.seeds
     with progress() as bar:
         task = bar.add_task(f"gap d={args.d}", total=total)
 
@@ -67,12 +71,12 @@ def run(args) -> int:
             bar.update(task, advance=1, description=f"gap d={args.d} {row.dist} n={row.n}")
 
         rows = run_gap(args.d, widths, args.seeds, dists=dists, target=args.target, timeout=args.timeout,
-                       on_step=step)
+                       weight_only_widths=wonly, on_step=step)
     fits = fit_gap(rows)
     table = summary_table(rows)
     result = {
         "experiment": "gap",
-        "config": {"d": args.d, "widths": widths, "seeds": args.seeds, "dists": dists, "target": args.target,
+        "config": {"d": args.d, "widths": widths, "weight_only_widths": wonly, "seeds": args.seeds, "dists": dists, "target": args.target,
                    "model": "B", "timeout": args.timeout, "eps": None if eps is None else str(eps),
                    "network_seed": "10^7 d + 10^6 [gaussian] + 1000 n + seed"},
         "provenance": provenance(),
@@ -86,8 +90,8 @@ def run(args) -> int:
             for n in widths:
                 rs = [r for r in rows if r.dist == dist and r.n == n]
                 reach.append({"dist": dist, "n": n,
-                              "neuron_reaches_eps": sum(r.neuron_hi <= eps for r in rs),
-                              "neuron_fails_eps": sum(r.neuron_lo > eps for r in rs),
+                              "neuron_reaches_eps": sum(r.neuron_hi is not None and r.neuron_hi <= eps for r in rs),
+                              "neuron_fails_eps": sum(r.neuron_lo is not None and r.neuron_lo > eps for r in rs),
                               "weight_construction_reaches_eps": sum(r.weight_hi is not None and r.weight_hi <= eps
                                                                      for r in rs),
                               "seeds": len(rs)})
@@ -120,21 +124,23 @@ def _fmt_fit(f: dict | None, key: str) -> str:
 def markdown(result: dict) -> str:
     """Markdown tables of the summary and the fits (generated, for docs)."""
     c = result["config"]
+    ww = f"--weight-widths {','.join(map(str, c['weight_only_widths']))} " if c.get("weight_only_widths") else ""
     lines = [f"Command: `prunecert experiment gap --d {c['d']} --widths {','.join(map(str, c['widths']))} "
-             f"--seeds {c['seeds']} --dist {'both' if len(c['dists']) > 1 else c['dists'][0]} "
+             f"{ww}--seeds {c['seeds']} --dist {'both' if len(c['dists']) > 1 else c['dists'][0]} "
              f"--target {c['target']}` (Model B; {c['seeds']} networks per width).", "",
              "| dist | n | decided | neuron best error, median [q1, q3] | weight construction error, median [q1, q3] |",
              "|---|---|---|---|---|"]
     for t in result["summary"]:
         lines.append(f"| {t['dist']} | {t['n']} | {t['neuron_decided']}/{t['seeds']} | "
                      f"{t['neuron_median']:.4g} [{t['neuron_q1']:.4g}, {t['neuron_q3']:.4g}] | "
-                     f"{t['weight_median']:.4g} [{t['weight_q1']:.4g}, {t['weight_q3']:.4g}] |")
+                     f"{t['weight_median']:.4g} [{t['weight_q1']:.4g}, {t['weight_q3']:.4g}] |"
+                     .replace("nan [nan, nan]", "not measured"))
     lines += ["", "| dist | curve | log-log slope (OLS, 95% t-CI) | log-log slope (bootstrap 95%) | "
               "semilog slope per unit width (OLS, 95% t-CI) | semilog (bootstrap 95%) | R² log-log / semilog |",
               "|---|---|---|---|---|---|---|"]
     for dist, f in result["fits"].items():
-        for curve in ("neuron", "weight"):
-            g = f[curve]
+        for curve in ("neuron", "weight", "weight_common_widths"):
+            g = f.get(curve) or {}
             r2 = (f"{g['loglog']['r2']:.3f} / {g['semilog']['r2']:.3f}" if "loglog" in g else "n/a")
             lines.append(f"| {dist} | {curve} | {_fmt_fit(g, 'loglog')} | {_fmt_fit(g, 'loglog_bootstrap')} | "
                          f"{_fmt_fit(g, 'semilog')} | {_fmt_fit(g, 'semilog_bootstrap')} | {r2} |")
@@ -144,7 +150,8 @@ def markdown(result: dict) -> str:
         lines.append(f"- {dist}: neuron pruning consistent with Ω(1/ε) (slope CI reaches ≥ −1): "
                      f"**{v.get('neuron_consistent_with_omega_1_over_eps', 'n/a')}**; "
                      f"weight construction decays exponentially (semilog slope CI < 0 and semilog R² ≥ log-log R²): "
-                     f"**{v.get('weight_exponential_decay', 'n/a')}**")
+                     f"**{v.get('weight_exponential_decay', 'n/a')}**; the neuron curve passes that same exponential "
+                     f"test: **{v.get('neuron_also_passes_exponential_test', 'n/a')}**")
     return "\n".join(lines)
 
 
@@ -185,7 +192,7 @@ def plot(result: dict, path) -> None:
                 q1 = np.array([t[f"{curve}_q1"] for t in summ])
                 q3 = np.array([t[f"{curve}_q3"] for t in summ])
                 pts = [(r["n"], (r["neuron_lo"] + r["neuron_hi"]) / 2 if curve == "neuron" else r["weight_hi"])
-                       for r in rows if r["dist"] == dist]
+                       for r in rows if r["dist"] == dist and (curve == "weight" or r["neuron_lo"] is not None)]
                 pts = [(a, b) for a, b in pts if b is not None and b > 0]
                 if pts:
                     ax.scatter([a for a, _ in pts], [b for _, b in pts], s=8, alpha=0.25, color=col)

@@ -1,0 +1,60 @@
+"""Benchmark: plain exhaustive search vs the neuron-subset solver on the same instances.
+
+Run: ``python benchmarks/bench_neuron_solver.py [--max-n 40] [--budget 60]``.
+
+Both solve the same exact integer min-max problem (Model B, d = 2, 48 exact sphere points + w,
+checks.neuron_lower.integer_data): the baseline enumerates every subset and recomputes its sums
+from scratch (checks.neuron_enum.minmax_plain: no Gray code, no incremental update, no pruning);
+the solver is checks.neuron_enum.minmax (meet-in-the-middle tables + branch and bound).  Their
+answers must agree exactly.  Then the full certified solver (checks.neuron_subset.best_error:
+points + cutting planes + certified sup error) is run for growing n until one instance takes
+more than the budget: the largest n decided exactly within it is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from checks.network import sample
+from checks.neuron_enum import minmax, minmax_plain
+from checks.neuron_lower import integer_data, sphere_points
+from checks.neuron_subset import best_error
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--max-n", type=int, default=44)
+    ap.add_argument("--budget", type=float, default=60.0)
+    ap.add_argument("--plain-max", type=int, default=14)
+    args = ap.parse_args()
+    print("== same instances: plain exhaustive vs solver (exact integer min-max on 49 points) ==")
+    print(f"{'n':>3} {'plain s':>9} {'solver s':>9} {'ratio':>8}  agree")
+    for n in range(8, args.plain_max + 1, 2):
+        net = sample(n, 2, seed=100 + n, dist="gaussian", target="random")
+        data = integer_data(net, sphere_points(2, 48, extra=[[float(c) for c in net.w]]))
+        t0 = time.perf_counter()
+        p = minmax_plain(data.A, data.T, "B")
+        t1 = time.perf_counter()
+        f = minmax(data.A, data.T, "B")
+        t2 = time.perf_counter()
+        print(f"{n:>3} {t1 - t0:>9.3f} {t2 - t1:>9.4f} {(t1 - t0) / max(t2 - t1, 1e-9):>8.1f}  {p.value == f.value}")
+        assert p.value == f.value
+    print(f"\n== full certified solver (best_error), d = 2, budget {args.budget:.0f} s per instance ==")
+    print(f"{'n':>3} {'seconds':>8} {'lo':>14} {'hi':>14}  exact")
+    largest = None
+    for n in range(16, args.max_n + 1, 4):
+        net = sample(n, 2, seed=200 + n, dist="gaussian", target="random")
+        t0 = time.perf_counter()
+        r = best_error(net, timeout=args.budget)
+        dt = time.perf_counter() - t0
+        exact = r.lower_complete and r.hi - r.lo <= r.hi / 1000
+        print(f"{n:>3} {dt:>8.2f} {float(r.lo):>14.8f} {float(r.hi):>14.8f}  {exact}")
+        if exact and dt <= args.budget:
+            largest = n
+        else:
+            break
+    print(f"\nlargest n decided exactly within {args.budget:.0f} s (d = 2): {largest}")
+
+
+if __name__ == "__main__":
+    main()

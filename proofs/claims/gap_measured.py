@@ -1,0 +1,74 @@
+"""Measured side of the exponential gap (issue 4, items 4-5): scaling fits and counterexample search.
+
+Levels are computed from the checks: the scaling claims are EVIDENCE (statistics with 95%
+confidence intervals on seeded random networks, the neuron errors decided exactly); the search
+claim is CHECKED (decided exactly on the stated finite instances); the frequency claim is
+EVIDENCE (Clopper-Pearson).  Written discussion: docs/gap-experiment.md.
+"""
+from bounds import gap_fit, gap_search
+from proofs.registry import Check, Claim
+
+CLAIMS = [
+    Claim(
+        id="gap.lower.measured_neuron_scaling",
+        title="Measured: the exact best neuron-pruning error decays no faster than 1/n (Model B, d = 2)",
+        statement=(r"On seeded random Model B networks ($d=2$, Gaussian $u,v$, random $w$), the certified optimum "
+                   r"$\min_S \sup_{B^2} |g_S - f_w|$ against the width $n$ has log-log slope whose 95% confidence "
+                   r"interval reaches $\ge -1$: the data are consistent with best error $\gtrsim c/n$, i.e. width "
+                   r"$\Omega(1/\varepsilon)$."),
+        source="new", kind="corollary",
+        checks=(Check("neuron_scaling_fast", gap_fit.check_neuron_scaling,
+                      "exact solver on 5 widths x 3 seeds, OLS + bootstrap slope CI"),),
+        corroborations=(Check("neuron_scaling_full", gap_fit.check_neuron_scaling_slow,
+                      "widths 4..32 x 8 seeds", slow=True)),
+        sketch="Exact solver (checks.neuron_subset) + log-log fit with t and bootstrap CIs (checks.stats).",
+        tags=("experiment", "gap"), seed="001",
+    ),
+    Claim(
+        id="gap.upper.measured_weight_scaling",
+        title="Measured: the weight-pruning construction's certified error decays exponentially in the width",
+        statement=(r"On seeded random Model B networks ($d=2$, Gaussian), the certified sup error of the block "
+                   r"subset-sum weight-pruning construction has a semilog slope (log error per unit width) whose "
+                   r"95% CI lies below 0, and the semilog fit explains the data at least as well as a power law."),
+        source="new", kind="corollary",
+        checks=(Check("weight_scaling_fast", gap_fit.check_weight_scaling, "5 widths up to 96 x 3 seeds"),),
+        corroborations=(Check("weight_scaling_full", gap_fit.check_weight_scaling_slow, "widths 8..128 x 8 seeds",
+                      slow=True)),
+        sketch="bounds.weight_construction.construct + checks.superror + semilog fit (checks.stats).",
+        tags=("experiment", "gap"), seed="001",
+    ),
+    Claim(
+        id="gap.lower.search_no_counterexample",
+        title="Counterexample search: optimal neuron subsets obey the kernel-window and isolated-kink constraints",
+        statement=(r"For every searched instance (families uniform, gaussian, Gaussian-$u$/uniform-$v$, $w$ near a "
+                   r"hidden direction, $w=e_1$, a near-antipodal pair; $n\le 14$, $d\in\{2,3\}$, seeded) the exactly "
+                   r"optimal neuron subset $S$ with certified error $\varepsilon=\mathrm{hi}$ satisfies, in every "
+                   r"checked slice plane and cap window, $|D_\delta h_S(m)|\le 2(1+\cos\delta)\varepsilon$ and, for "
+                   r"every isolated kept cap kink, $|c_i|\le\varepsilon(1/\sin(L^-/2)+1/\sin(L^+/2))$."),
+        source="new", kind="lemma",
+        checks=(Check("search_fast", gap_search.check_search, "6 families x n in {5, 9} x d in {2, 3}"),),
+        corroborations=(Check("search_full", gap_search.check_search_slow, "6 families x n in 4..14 x d in {2,3} x 3",
+                      slow=True)),
+        uses=("gap.lower.B_kernel",),
+        sketch="Search engine checks.counterexample; properties bounds.gap_search (arb, violations only if certain).",
+        tags=("search", "gap"), seed="001",
+    ),
+    Claim(
+        id="gap.lower.search_probability_consistent",
+        title="Success frequencies of exact neuron pruning respect Theorems A and B",
+        statement=(r"Over seeded networks ($u\sim N(0,I)$, $v\sim U[-1,1]$), the frequency with which exact neuron "
+                   r"pruning reaches $\varepsilon$ has a 99% Clopper-Pearson upper bound below the probability bound "
+                   r"of Theorem A (Model A, $n=8$, $\varepsilon=1/50$) and of Theorem B (Model B, $n=10$, "
+                   r"$\varepsilon=1/500$); a lower confidence bound above them would refute the theorems."),
+        source="new", kind="corollary",
+        checks=(Check("theorem_A_frequency", gap_search.check_theorem_A_frequency, "30 networks"),
+                Check("theorem_B_frequency", gap_search.check_theorem_B_frequency, "30 networks")),
+        corroborations=(Check("theorem_A_frequency_300", gap_search.check_theorem_A_frequency_slow, "300 networks",
+                      slow=True),
+                Check("theorem_B_frequency_300", gap_search.check_theorem_B_frequency_slow, "300 networks",
+                      slow=True)),
+        uses=("gap.lower.theorem_A", "gap.lower.theorem_B"),
+        sketch="Exact decisions (checks.neuron_subset.solve_instance) + one-sided Clopper-Pearson (checks.stats).",
+        tags=("search", "gap"), seed="001",
+    ),
+]

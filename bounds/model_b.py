@@ -180,7 +180,9 @@ def neuron_width_lower_bound(eps_, p_fail="1/2") -> dict:
         else:
             hi = mid
     bound = success_probability_upper(lo, qe)
-    fail_lo = arith.lower_fraction(1 - bound) if lo > 0 else Fraction(1)
+    # exact: 1 - (exact upper end of the ball), >= p_fail because bound <= 1 - p_fail was certified
+    fail_lo = 1 - arith.upper_fraction(bound) if lo > 0 else Fraction(1)
+    assert fail_lo >= qp
     return {
         "width": lo,
         "exponent": EXPONENT,

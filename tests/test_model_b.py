@@ -136,6 +136,10 @@ def test_width_function_contract_and_monotone():
     assert arith.compare3(model_b.success_probability_upper(n, "0.001"), "<=", Fraction(1, 2)) is Tri.TRUE
     assert arith.compare3(model_b.success_probability_upper(n + 1, "0.001"), "<=", Fraction(1, 2)) is not Tri.TRUE
     assert Fraction(r["failure_probability_lower"]) >= Fraction(1, 2)
+    for e in ("1e-30", "1e-12", "0.003"):
+        for p in ("1/2", "0.9"):
+            rr = model_b.neuron_width_lower_bound(e, p)
+            assert Fraction(rr["failure_probability_lower"]) >= Fraction(p)
     widths = [model_b.neuron_width_lower_bound(e)["width"] for e in ("1/20", "1/100", "1/1000", "1/10000", "1/100000")]
     assert widths == sorted(widths) and widths[-1] > 100
     ws = [model_b.neuron_width_lower_bound("1/10000", p)["width"] for p in ("1/10", "1/2", "9/10", "99/100")]

@@ -43,6 +43,7 @@ MIN_SOLVER_TIME = 0.2     # do not start a solver with less budget than this
 _OPS = (">=", ">", "<=", "<", "==")
 _NEGATION = {">=": "<", ">": "<=", "<=": ">", "<": ">="}
 _ROOT = str(Path(__file__).resolve().parents[1])
+CERT_FORMAT = "prunecert-smt/1"
 
 
 # ------------------------------------------------------------------------ check_sat
@@ -431,6 +432,7 @@ def prove_forall(lhs, op: str, rhs, box: Mapping[str, tuple] | None = None, *,
 
     def cert(extra: dict | None = None) -> dict:
         c = {
+            "format": CERT_FORMAT,
             "kind": "smt-forall",
             "statement": {"lhs": str(lhs_e), "op": op, "rhs": str(rhs_e)},
             "box": {k: [None if lo is None else fraction_to_str(lo), None if hi is None else fraction_to_str(hi)]
@@ -575,6 +577,11 @@ def _row_holds(cs: Sequence[Fraction], op: str, rhs: Fraction, x: Sequence[int])
     return lhs <= rhs if op == "<=" else lhs >= rhs if op == ">=" else lhs == rhs
 
 
+def _rows_json(rows, n: int, fixed: Mapping[int, int]) -> dict[str, Any]:
+    return {"n": n, "rows": [[[fraction_to_str(c) for c in cs], op, fraction_to_str(b)] for cs, op, b in rows],
+            "fixed": {str(k): v for k, v in sorted(fixed.items())}}
+
+
 def check_assignment(rows, x: Sequence[int]) -> bool:
     """Exact re-check of a 0-1 assignment against rational rows."""
     return all(v in (0, 1) for v in x) and all(_row_holds(cs, op, b, x) for cs, op, b in rows)
@@ -622,15 +629,17 @@ def feasible_01(rows: list[tuple[list[Fraction], str, Fraction]], n: int, *, tim
         ok = check_assignment(nrows, x)
         return Feasibility("feasible" if ok else "infeasible", x if ok else None, time.perf_counter() - t0,
                            "exact-evaluation", "all variables fixed; decided by exact evaluation",
-                           {"kind": "smt-01-feasibility", "assignment": x, "answers": [],
-                            "seconds": round(time.perf_counter() - t0, 6)})
+                           {"format": CERT_FORMAT, "kind": "smt-01-feasibility", **_rows_json(nrows, n, fx),
+                            "status": "feasible" if ok else "infeasible", "assignment": x if ok else None,
+                            "answers": [], "seconds": round(time.perf_counter() - t0, 6)})
     script = feasible_01_script(nrows, n, fx)
     deadline = t0 + t_all
     answers: list[SatResult] = []
 
     def done(status, x, method, detail):
         return Feasibility(status, x, time.perf_counter() - t0, method, detail,
-                           {"kind": "smt-01-feasibility", "smtlib2": script,
+                           {"format": CERT_FORMAT, "kind": "smt-01-feasibility", **_rows_json(nrows, n, fx),
+                            "status": status, "assignment": x, "smtlib2": script,
                             "answers": [a.to_json() for a in answers],
                             "seconds": round(time.perf_counter() - t0, 6)})
 
@@ -662,3 +671,82 @@ def feasible_01(rows: list[tuple[list[Fraction], str, Fraction]], n: int, *, tim
     if z.status == "unsat" and c.status == "unsat":
         return done("infeasible", None, "z3+cvc5", "z3 and cvc5 both: unsat")
     return done("unknown", None, "z3+cvc5", f"z3: {z.status} {z.detail}; cvc5: {c.status} {c.detail}".strip())
+
+
+# ------------------------------------------------------------- certificate re-check
+@dataclass
+class SmtRecheck:
+    ok: bool
+    detail: str
+
+
+def recheck_certificate(cert: Mapping[str, Any], *, timeout: float = 30.0) -> SmtRecheck:
+    """Re-verify a ``prunecert-smt/1`` certificate written by prove_forall or feasible_01.
+
+    The SMT-LIB2 script is re-derived from the recorded statement (or rows) and must equal
+    the recorded one (an altered script or statement is rejected).  A witness / assignment
+    is re-checked in exact rational arithmetic; an "unsat"-based answer (PROVED,
+    infeasible) is re-decided by running z3 and cvc5 again, both of which must say unsat.
+    """
+    try:
+        return _recheck(cert, timeout)
+    except (InputError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+        return SmtRecheck(False, f"malformed certificate: {type(exc).__name__}: {exc}")
+
+
+def _both_unsat(script: str, timeout: float) -> SmtRecheck:
+    outs = [check_sat(script, timeout=timeout, solver=s) for s in SOLVERS]
+    if all(o.status == "unsat" for o in outs):
+        return SmtRecheck(True, "re-run: z3 unsat, cvc5 unsat")
+    return SmtRecheck(False, "re-run: " + ", ".join(f"{o.solver} {o.status}" for o in outs))
+
+
+def _recheck(cert, timeout) -> SmtRecheck:
+    if not isinstance(cert, Mapping) or cert.get("format") != CERT_FORMAT:
+        return SmtRecheck(False, f"not a {CERT_FORMAT} certificate")
+    kind = cert.get("kind")
+    if kind == "smt-01-feasibility":
+        n = int(cert["n"])
+        rows = _normalise_rows([(cs, op, b) for cs, op, b in cert["rows"]], n)
+        fixed = {int(k): int(v) for k, v in cert.get("fixed", {}).items()}
+        status = cert["status"]
+        if status == "feasible":
+            x = [int(v) for v in cert["assignment"]]
+            ok = len(x) == n and check_assignment(rows, x) and all(x[i] == v for i, v in fixed.items())
+            return SmtRecheck(ok, "assignment re-checked exactly" if ok else "assignment violates a row")
+        if status == "infeasible":
+            if len(fixed) == n:
+                x = [fixed[i] for i in range(n)]
+                ok = not check_assignment(rows, x)
+                return SmtRecheck(ok, "fixed assignment violates a row" if ok else "fixed assignment is feasible")
+            script = feasible_01_script(rows, n, fixed)
+            if script != cert.get("smtlib2"):
+                return SmtRecheck(False, "recorded SMT-LIB2 script does not match the recorded rows")
+            return _both_unsat(script, timeout)
+        return SmtRecheck(False, f"nothing to re-check for status {status!r}")
+    if kind != "smt-forall":
+        return SmtRecheck(False, f"unknown certificate kind {kind!r}")
+    from .expr import parse
+
+    import sympy
+
+    st_ = cert["statement"]
+    lhs, rhs = parse(st_["lhs"]), parse(st_["rhs"])
+    sorts = cert.get("variables", {})
+    ints = {s: sympy.Symbol(s.name, integer=True) for s in lhs.free_symbols | rhs.free_symbols
+            if sorts.get(s.name) == "Int"}
+    lhs, rhs = lhs.xreplace(ints), rhs.xreplace(ints)
+    box = {k: (None if lo is None else Fraction(lo), None if hi is None else Fraction(hi))
+           for k, (lo, hi) in cert.get("box", {}).items()}
+    script, tr, bx, lhs, rhs = build_forall_query(lhs, st_["op"], rhs, box)
+    if script != cert.get("smtlib2"):
+        return SmtRecheck(False, "recorded SMT-LIB2 script does not match the recorded statement and box")
+    w = cert.get("witness")
+    if w:
+        point = {n: Fraction(w[n]) for n in tr.symbols}
+        verdict, why = _recheck_point(lhs, st_["op"], rhs, tr.symbols, bx, point)
+        return SmtRecheck(verdict == "violated", f"witness re-checked exactly: {verdict} ({why})")
+    answers = cert.get("answers", [])
+    if [a.get("solver") for a in answers] != list(SOLVERS) or any(a.get("status") != "unsat" for a in answers):
+        return SmtRecheck(False, "certificate records neither a witness nor unsat answers from z3 and cvc5")
+    return _both_unsat(script, timeout)

@@ -422,3 +422,38 @@ def test_relu_identity_claims_are_proved_by_both_solvers():
         assert claim.proof.startswith("docs/smt.md#")
         for _, r in results:
             assert [a["status"] for a in r.certificate["answers"]] == ["unsat", "unsat"]
+
+
+# ------------------------------------------------------------- certificate re-check
+def test_certificates_recheck_and_altered_ones_are_rejected():
+    import copy
+
+    from checks.smt import recheck_certificate
+
+    xr, yr = sp.symbols("x y", real=True)
+    proved = prove_forall(xr ** 2 + yr ** 2, ">=", 2 * xr * yr, {"x": (-1, 1), "y": (-1, 1)})
+    assert proved.certificate["format"] == "prunecert-smt/1"
+    assert recheck_certificate(proved.certificate).ok
+    for path, value in ((("statement", "rhs"), "2*x*y + 1/1000"), (("box", "x"), ["-2", "1"]),
+                        (("smtlib2",), "(set-logic QF_NRA)\n(assert false)\n")):
+        bad = copy.deepcopy(proved.certificate)
+        tgt = bad
+        for k in path[:-1]:
+            tgt = tgt[k]
+        tgt[path[-1]] = value
+        assert not recheck_certificate(bad).ok, path
+    refuted = prove_forall(xr ** 2 + yr ** 2, ">=", 2 * xr * yr + sp.Rational(1, 10 ** 12), {"x": (-1, 1), "y": (-1, 1)})
+    assert recheck_certificate(refuted.certificate).ok
+    bad = copy.deepcopy(refuted.certificate)
+    bad["witness"] = {"x": "1/2", "y": "-1/2"}
+    assert not recheck_certificate(bad).ok
+    feas = feasible_01([([1, 1, 1], ">=", 2)], 3)
+    infeas = feasible_01([([1, 1, 1], ">=", 4)], 3)
+    assert recheck_certificate(feas.certificate).ok and recheck_certificate(infeas.certificate).ok
+    bad = copy.deepcopy(infeas.certificate)
+    bad["rows"][0][2] = "3"
+    assert not recheck_certificate(bad).ok
+    bad = copy.deepcopy(feas.certificate)
+    bad["assignment"] = [1, 0, 0]
+    assert not recheck_certificate(bad).ok
+    assert not recheck_certificate({"format": "something else"}).ok

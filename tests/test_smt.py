@@ -457,3 +457,16 @@ def test_certificates_recheck_and_altered_ones_are_rejected():
     bad["assignment"] = [1, 0, 0]
     assert not recheck_certificate(bad).ok
     assert not recheck_certificate({"format": "something else"}).ok
+
+
+def test_relu_claims_point_at_existing_anchors():
+    import re
+    from pathlib import Path
+
+    from proofs.claims.relu_identities import CLAIMS
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "smt.md").read_text()
+    slugs = {re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", h).strip().lower())
+             for h in re.findall(r"^#+\s+(.*)$", text, flags=re.M)}
+    for claim in CLAIMS:
+        assert claim.proof.split("#")[1] in slugs, claim.id

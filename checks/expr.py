@@ -401,17 +401,44 @@ def _acos(x):
     return x.acos()
 
 
+def _ends_ball(lo: arb, hi: arb) -> arb:
+    """Ball for [lo, hi] (exact arb endpoints, lo <= hi); a zero bound is kept exact."""
+    x = lo.union(hi)
+    if lo >= 0 and not (x >= 0):
+        x = x.nonnegative_part()
+    elif hi <= 0 and not (x <= 0):
+        x = -((-x).nonnegative_part())
+    return x
+
+
+def _max2(a: arb, b: arb) -> arb:
+    if not (a.is_finite() and b.is_finite()) or a.is_nan() or b.is_nan():
+        return _nan()
+    if a >= b:
+        return a
+    if b >= a:
+        return b
+    al, bl, au, bu = a.lower(), b.lower(), a.upper(), b.upper()
+    lo = al if al >= bl else bl   # exact points: comparisons are exact
+    hi = au if au >= bu else bu
+    return _ends_ball(lo, hi)
+
+
+def _min2(a: arb, b: arb) -> arb:
+    return -_max2(-a, -b)
+
+
 def _max(*xs):
     out = xs[0]
     for x in xs[1:]:
-        out = amax(out, x)
+        out = _max2(out, x)
     return out
 
 
 def _min(*xs):
     out = xs[0]
     for x in xs[1:]:
-        out = amin(out, x)
+        out = _min2(out, x)
     return out
 
 
@@ -527,6 +554,8 @@ class _CodeGen:
         if e.is_Add:
             return " + ".join(f"({s(a)})" for a in e.args)
         if e.is_Mul:
+            if e.args[0] == -1:  # exact negation (a product with the ball -1 may round the radius up)
+                return f"-({s(sp.Mul(*e.args[1:]))})"
             num, den = [], []
             for a in e.args:
                 if a.is_Pow and a.exp.is_Integer and a.exp < 0:

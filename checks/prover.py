@@ -459,6 +459,22 @@ def branch_and_bound(st: _State, start_boxes, scale):
         widths = [((hi - lo) / s if s else Fraction(-1)) for (lo, hi), s in zip(box, scale)]
         i = max(range(goal.n), key=lambda k: widths[k])
         if widths[i] <= min_width:
+            # a (nearly) degenerate box: try higher precision before giving up
+            done = False
+            for bits in (2 * st.prec, 4 * st.prec, 8 * st.prec, 16 * st.prec):
+                with workprec(bits):
+                    s2, m2, y2, _ = evaluate_box(goal, box)
+                if s2 == "sat":
+                    if st.keep_leaves:
+                        st.leaves.append({"box": [[fraction_to_str(lo), fraction_to_str(hi)] for lo, hi in box],
+                                          "method": m2, "prec": bits, "enclosure": enclosure_triple(y2)})
+                    st.methods[m2] = st.methods.get(m2, 0) + 1
+                    done = True
+                    break
+                if s2 == "viol":
+                    break
+            if done:
+                continue
             st.stuck.append(box)
             return "UNKNOWN", "a box shrank below 2^-60 of the start width without being decided " \
                               f"(near {[float(a) for a, _ in box]}; equality touched where no exact step applies?)"

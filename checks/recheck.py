@@ -630,6 +630,14 @@ def _check_leaves(claim: _Claim, box, ev, res, max_sub, deadline):
 def _leaf_with_subdivision(claim, B, max_sub, res, deadline):
     if claim.leaf_ok(B):
         return True
+    base = claim.bits
+    try:  # narrow leaves may need more precision (the prover records its own in "prec")
+        for bits in (4 * base, 16 * base):
+            claim.bits = bits
+            if claim.leaf_ok(B):
+                return True
+    finally:
+        claim.bits = base
     stack = [(B, 0)]
     count = 0
     while stack:

@@ -110,7 +110,13 @@ def run(args) -> int:
     for r in rows:
         t.add_row(r["eps"], str(r["lower"]["width"]), str(r["upper"]["width"]), r["ratio"] or "-")
     out.print(t)
-    lw, uw = r0["lower"], r0["upper"]
+    cross = next((r["eps"] for r in rows if r["lower"]["width"] > r["upper"]["width"]), None)
+    if len(rows) > 1:
+        out.print(f"certified separation (neuron lower > weight upper) from eps = {cross} on" if cross
+                  else "no certified separation on this grid: go to smaller eps")
+    rl = rows[-1]
+    out.print(f"at eps = {rl['eps']}:")
+    lw, uw = rl["lower"], rl["upper"]
     out.print(f"neuron lower: {lw['meaning']}; exponent {lw['exponent']}; backed by {lw['claim']} "
               f"[{lw['level']['level']}]" + ("" if lw["level"]["level"] == "PROVED" else f" ({lw['level']['reason']})"))
     out.print(f"weight upper: {uw['meaning']}; backed by {uw['claim']} [{uw['level']['level']}]"

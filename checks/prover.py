@@ -653,7 +653,7 @@ def _run(goal: Goal, box, *, prec, deadline, max_boxes, keep, seed, exact_steps)
 
 def _method_name(st: _State) -> str:
     used = [m for m in ("plain", "mono", "mvf", "taylor", "touch") if st.methods.get(m)]
-    return "arb-bnb[" + ",".join(used) + "]" if used else "arb-bnb"
+    return "arb-bnb(" + ",".join(used) + ")" if used else "arb-bnb"
 
 
 def _refuted(goal: Goal, w, how: str, st: _State, extra=None):

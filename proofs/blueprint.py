@@ -349,6 +349,7 @@ table.checks{border-collapse:collapse;font-size:12px;margin:6px 0}
 table.checks td,table.checks th{border:1px solid #ddd;padding:2px 6px;text-align:left}
 table.index{border-collapse:collapse;font-size:13px}table.index td,table.index th{border:1px solid #ddd;padding:3px 8px}
 .sketch{white-space:pre-wrap;font-size:13px}
+nav.toc ul{margin:4px 0;padding-left:18px;font-size:13px}nav.toc li{margin:2px 0}
 """
 
 _JS = r"""
@@ -437,6 +438,10 @@ def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None
                         f'<div class="cards">{cards}</div></section>')
     if not sections:
         sections.append("<p>No theorem registered yet.</p>")
+    toc = "".join(f'<li><span class="badge" data-level="{e(statuses[r].level.value)}"></span> '
+                  f'<a href="#thm-{e(r)}">{e(r)}</a> — {e(reg[r].title)}</li>' for r in roots)
+    if toc:
+        sections.insert(0, f'<nav class="toc"><b>Theorems</b><ul>{toc}</ul></nav>')
     index = "".join(f'<tr><td><code>{e(cid)}</code></td><td>{e(st.claim.title)}</td><td><span class="badge" '
                     f'data-level="{e(st.level.value)}"></span></td><td>{e(st.reason)}</td></tr>'
                     for cid, st in statuses.items())

@@ -95,8 +95,7 @@ def test_failed_recheck_exits_1(monkeypatch, capsys):
     class Bad:
         ok, detail = False, "altered certificate"
 
-    monkeypatch.setattr(verify, "_recheckers", lambda: (lambda cert: Bad()))
-    monkeypatch.setattr(verify, "_known_formats", lambda: None)
+    monkeypatch.setattr(verify, "rechecker_table", lambda: {"toy-format": lambda cert: Bad()})
     code, out, _ = run_cli(capsys, "toy.lemma.a", "--json")
     rep = json.loads(out)
     assert code == 1 and rep["certificates"]["recheck_failed"] == 2
@@ -105,10 +104,21 @@ def test_failed_recheck_exits_1(monkeypatch, capsys):
 
 
 def test_recheck_statuses():
-    from checks.cli.verify import recheck_certificate
+    from checks.cli.verify import recheck_certificate, rechecker_table
 
     assert recheck_certificate({"no": "format"})["status"] == "stored"
-    assert recheck_certificate({"format": "surely-not-a-format-xyz"})["status"] in ("stored", "failed")
+    assert recheck_certificate({"format": "surely-not-a-format-xyz"})["status"] == "stored"
+    assert "prunecert-inequality/1" in rechecker_table()
+
+
+def test_real_prover_certificate_rechecked_and_tampering_detected():
+    from checks.cli.verify import recheck_certificate
+    from checks.prover import prove_text
+
+    cert = prove_text("sin(x) <= x", {"x": ("0", "2")}).certificate
+    assert recheck_certificate(cert)["status"] == "ok"
+    bad = dict(cert, rhs="x - 1", claim="sin(x) <= x - 1")      # a false statement
+    assert recheck_certificate(bad)["status"] == "failed"
 
 
 def test_process_pool_matches_serial(monkeypatch, capsys):

@@ -48,48 +48,45 @@ def certificate_filename(claim_id: str, check_name: str, corroboration: bool = F
     return safe + ".json"
 
 
-def _recheckers():
-    """The independent re-checker, if the core prover's module is installed."""
+def rechecker_table() -> dict:
+    """{certificate format: re-check function} for every re-checker installed: the prover's
+    independent re-checker (checks.recheck) and the SMT certificate re-checker (checks.smt)."""
+    table = {}
     try:
-        from checks.recheck import recheck
+        import checks.recheck as rc
+
+        for fmt in getattr(rc, "FORMATS", ()):
+            table[fmt] = rc.recheck
     except ImportError:
-        return None
-    return recheck
+        pass
+    try:
+        import checks.smt as smt
+
+        if hasattr(smt, "recheck_certificate") and hasattr(smt, "CERT_FORMAT"):
+            table[smt.CERT_FORMAT] = smt.recheck_certificate
+    except ImportError:
+        pass
+    return table
 
 
-def recheck_certificate(cert) -> dict:
+def recheck_certificate(cert, table: dict | None = None) -> dict:
     """Re-check one certificate: {"status": "ok"|"failed"|"stored", "detail": ...}.
 
-    Certificates with a ``format`` field are given to :func:`checks.recheck.recheck`; if it
-    does not know the format (or the module is absent) the certificate is only stored.
+    A certificate whose ``format`` has a re-checker is re-checked; any other is only stored,
+    and the detail says so.
     """
     if not isinstance(cert, dict) or "format" not in cert:
         return {"status": "stored", "detail": "no 'format' field: stored, not re-checked"}
-    recheck = _recheckers()
-    if recheck is None:
-        return {"status": "stored", "detail": "no re-checker installed (checks.recheck missing)"}
     fmt = cert.get("format")
-    known = _known_formats()
-    if known is not None and fmt not in known:
+    fn = (rechecker_table() if table is None else table).get(fmt)
+    if fn is None:
         return {"status": "stored", "detail": f"no re-checker for format {fmt!r}: stored, not re-checked"}
     try:
-        res = recheck(cert)
+        res = fn(cert)
     except Exception as exc:  # noqa: BLE001 - a malformed certificate fails its re-check
         return {"status": "failed", "detail": f"re-check raised {type(exc).__name__}: {exc}"}
-    return {"status": "ok" if res.ok else "failed", "detail": str(getattr(res, "detail", ""))}
-
-
-def _known_formats():
-    try:
-        import checks.recheck as rc
-    except ImportError:
-        return None
-    for attr in ("FORMATS", "RECHECKERS", "SUPPORTED_FORMATS"):
-        v = getattr(rc, attr, None)
-        if v is not None:
-            return set(v)
-    fn = getattr(rc, "supported_formats", None)
-    return set(fn()) if callable(fn) else None
+    return {"status": "ok" if res.ok else "failed", "detail": str(getattr(res, "detail", "")),
+            "format": fmt}
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -102,6 +99,7 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
     claims = []
     counts = {"written": 0, "rechecked_ok": 0, "recheck_failed": 0, "stored_only": 0}
     any_refuted = False
+    table = rechecker_table()
     for cid, st in statuses.items():
         c = st.claim
         checks = []
@@ -114,7 +112,7 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
                 else:
                     entry.update(skipped=False, **{k: v for k, v in r.to_json().items() if k != "certificate"})
                     if r.certificate is not None:
-                        rc = recheck_certificate(r.certificate)
+                        rc = recheck_certificate(r.certificate, table)
                         entry["recheck"] = rc
                         key = {"ok": "rechecked_ok", "failed": "recheck_failed", "stored": "stored_only"}[rc["status"]]
                         counts[key] += 1

@@ -277,6 +277,38 @@ def update_index(written: list) -> None:
     write(page, new, written)
 
 
+# --- the gap table of the tutorial ------------------------------------------------------------
+
+def gap_block(figure: bool = True) -> str:
+    """The certified widths over eps = 1e-1 .. 1e-12 (d = 2, delta = 1/2), as a markdown table,
+    and the figure docs/figures/gap_widths.png."""
+    from bounds.gap import eps_grid, gap_table
+    from checks.cli.gap import plot
+
+    rows = gap_table(eps_grid("1e-12"), 2, "1/2")
+    if figure:
+        plot(rows, str(DOCS / "figures" / "gap_widths.png"))
+    cross = next((r for r in rows if r["lower"]["width"] > r["upper"]["width"]), None)
+    out = ["| ε | neuron pruning: certified lower width | weight pruning: certified upper width | ratio |",
+           "|---|---|---|---|"]
+    out += [f"| {r['eps']} | {r['lower']['width']} | {r['upper']['width']} | {r['ratio']} |" for r in rows]
+    out += ["", f"*d = 2, δ = ½: at every width up to the lower width, neuron pruning fails with probability ≥ ½ "
+                f"(`{rows[0]['lower']['claim']}`); at the upper width weight pruning succeeds with probability "
+                f"≥ ½ (`{rows[0]['upper']['claim'] or 'gap.upper.width'}`)."
+            + (f" On this grid the certified separation starts at ε = {cross['eps']}.*" if cross else "*")]
+    return "\n".join(out)
+
+
+def update_tutorial(written: list) -> None:
+    page = DOCS / "tutorial.md"
+    if not page.exists():
+        return
+    text = page.read_text(encoding="utf-8")
+    new = re.sub(r"<!-- gap-table:start -->.*?<!-- gap-table:end -->",
+                 lambda m: f"<!-- gap-table:start -->\n{gap_block()}\n<!-- gap-table:end -->", text, flags=re.S)
+    write(page, new, written)
+
+
 # --- driver ----------------------------------------------------------------------------------
 
 def write(path: Path, text: str, written: list) -> None:
@@ -294,6 +326,11 @@ def stale() -> list[str]:
     cli = DOCS / "cli.md"
     if not cli.exists() or cli.read_text(encoding="utf-8") != cli_page():
         problems.append("docs/cli.md differs from the CLI's --help")
+    tut = DOCS / "tutorial.md"
+    if tut.exists():
+        m = re.search(r"<!-- gap-table:start -->\n(.*?)\n<!-- gap-table:end -->", tut.read_text(encoding="utf-8"), re.S)
+        if m and m.group(1) != gap_block(figure=False):
+            problems.append("docs/tutorial.md: the gap table differs from bounds.gap now")
     groups = group_claims(all_claims())
     for spec in SEEDS:
         page = DOCS / "seeds" / spec["file"]
@@ -352,6 +389,7 @@ def main(argv=None) -> int:
             report = build_report(statuses, certificates_dir=str(certs))
             write(bp / "index.html", render_html(statuses, theorem_ids(reg), report=report), written)
         print(f"evaluated {len(statuses)} claims in {seconds:.1f} s")
+        update_tutorial(written)
     update_index(written)
     for w in warnings:
         print("warning:", w)

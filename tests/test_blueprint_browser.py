@@ -74,3 +74,25 @@ def test_page_renders_graph_and_statuses(monkeypatch, capsys, tmp_path, chromium
     assert dom.count("<path class=\"bp-edge") == 5
     assert "Summary:" in dom and re.search(r'<span id="summary">[^<]*REFUTED 1', dom)
     assert shot.exists() and shot.stat().st_size > 10_000  # a real screenshot was taken
+
+
+def test_real_theorem_page_renders(capsys, tmp_path, chromium):
+    """The package's own Theorem A (Model A) blueprint, rendered by the browser."""
+    from proofs import all_claims
+
+    reg = all_claims()
+    root = "gap.lower.theorem_A"
+    if root not in reg:
+        pytest.skip(f"{root} is not registered")
+    assert main(["blueprint", "--format", "html", "--out", str(tmp_path / "site"), root]) == 0
+    capsys.readouterr()
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run([chromium, *_flags(profile), "--dump-dom", (tmp_path / "site" / "index.html").as_uri()],
+                              capture_output=True, text=True, timeout=120)
+    dom = proc.stdout
+    assert 'data-rendered="yes"' in dom
+    nodes = dict(re.findall(r'<g class="bp-node[^"]*" data-id="([^"]+)"[^>]*data-status="([A-Z]+)"', dom))
+    from proofs.blueprint import subgraph
+
+    assert set(nodes) == set(subgraph(reg, root).nodes)
+    assert set(nodes.values()) <= {"PROVED", "CHECKED", "EVIDENCE", "CLAIMED", "UNKNOWN", "REFUTED"}

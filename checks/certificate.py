@@ -76,7 +76,8 @@ def save(cert: dict, path) -> None:
     Path(path).write_text(json.dumps(cert, indent=1) + "\n")
 
 
-def load(path) -> dict:
+def load(path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
+    """Read a certificate file whose ``format`` is one of ``formats`` (InputError otherwise)."""
     try:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as exc:
@@ -85,6 +86,6 @@ def load(path) -> dict:
         cert = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path} is not JSON: {exc.msg} (line {exc.lineno})") from None
-    if not isinstance(cert, dict) or cert.get("format") != FORMAT:
-        raise InputError(f"{path} is not a prunecert inequality certificate (format {FORMAT!r} expected)")
+    if not isinstance(cert, dict) or cert.get("format") not in formats:
+        raise InputError(f"{path} is not a prunecert certificate (format one of {', '.join(formats)} expected)")
     return cert

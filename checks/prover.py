@@ -548,8 +548,15 @@ def _versions() -> dict[str, str]:
 
 def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeout: float = 10.0,
           max_boxes: int = 200_000, certificate: bool = True, seed: int = 0,
-          use_exact_steps: bool = True, claim_text: str | None = None) -> ProofOutcome:
-    """Prove, refute or give up on ``lhs OP rhs`` for all points of ``box``."""
+          use_exact_steps: bool = True, claim_text: str | None = None,
+          use_smt: bool = True) -> ProofOutcome:
+    """Prove, refute or give up on ``lhs OP rhs`` for all points of ``box``.
+
+    The interval ladder runs first.  If it ends UNKNOWN with time left and the claim is
+    polynomial / piecewise-linear (no transcendental functions), the exact-decision rung
+    :func:`checks.smt.prove_forall` (z3, confirmed by cvc5) gets the remaining time; its
+    PROVED comes with a ``prunecert-smt/1`` certificate, and a counterexample model is only
+    used as a starting point for a decimal witness certified here by ball arithmetic."""
     t0 = time.perf_counter()
     if op not in RELATIONS:
         raise InputError(f"relation {op!r} not supported (use one of {', '.join(RELATIONS)})")
@@ -574,14 +581,23 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
     strict = op in (">", "<")
     text = claim_text or f"{sp.sstr(L)} {op} {sp.sstr(R)}"
     deadline = t0 + timeout
+    smt_ok = use_smt and _smt_expressible(g)
+    # an exactly decidable (polynomial / piecewise-linear) claim keeps 40% of the time for the SMT rung
+    ladder_deadline = t0 + 0.6 * timeout if smt_ok else deadline
     with workprec(prec):
         goal = Goal(g, names, strict)
         goal.side = "lhs - rhs" if op in (">=", ">") else "rhs - lhs"
-        res = _run(goal, parts, prec=prec, deadline=deadline, max_boxes=max_boxes,
+        res = _run(goal, parts, prec=prec, deadline=ladder_deadline, max_boxes=max_boxes,
                    keep=certificate, seed=seed, exact_steps=use_exact_steps)
+        smt_cert = None
+        if res[0] is Level.UNKNOWN and smt_ok:
+            res, smt_cert = _smt_rung(goal, L, op, R, parts, res, prec=prec, deadline=deadline)
     status, method, boxes, witness, detail, body = res
     seconds = time.perf_counter() - t0
     out = ProofOutcome(status, method, seconds, boxes, witness, None, detail, text)
+    if smt_cert is not None:
+        out.certificate = smt_cert if certificate else None
+        return out
     if certificate and status in (Level.PROVED, Level.REFUTED):
         from .certificate import make_certificate
         out.certificate = make_certificate(
@@ -667,3 +683,54 @@ def _refuted(goal: Goal, w, how: str, st: _State, extra=None):
     detail = (f"at {', '.join(f'{n}={decimal_string(v)}' for n, v in witness.items())}: the margin "
               f"g = {goal.side} lies in [{float(lo):.6g}, {float(hi):.6g}], but g {'>' if goal.strict else '>='} 0 is claimed")
     return Level.REFUTED, f"witness({how})", st.boxes, witness, detail, body
+
+
+def _smt_expressible(g) -> bool:
+    """Can the exact-decision rung state this claim (no transcendental functions)?"""
+    try:
+        from .errors import ExpressionError
+        from .smtlib import to_smtlib_term
+    except ImportError:  # pragma: no cover
+        return False
+    try:
+        to_smtlib_term(g)
+    except ExpressionError:
+        return False
+    except Exception:  # noqa: BLE001 - anything the translator cannot handle is simply not this rung's
+        return False
+    return True
+
+
+def _smt_rung(goal: Goal, L, op: str, R, box, res, *, prec: int, deadline: float):
+    """Last rung: exact decision for polynomial / piecewise-linear claims (see :func:`prove`).
+
+    Returns (result tuple, smt certificate or None); the result tuple is ``res`` unchanged
+    when the rung does not apply or does not decide."""
+    remaining = deadline - time.perf_counter()
+    if remaining < 0.2:
+        return res, None
+    try:
+        from . import smt
+    except ImportError:  # pragma: no cover - z3 is a dependency
+        return res, None
+    from .errors import ExpressionError
+
+    smt_box = {n: (lo, hi) for n, (lo, hi) in zip(goal.names, box)}
+    try:
+        r = smt.prove_forall(L, op, R, smt_box, timeout=remaining)
+    except ExpressionError:  # transcendental or otherwise not expressible: not this rung's job
+        return res, None
+    status, method, boxes, witness, detail, body = res
+    if r.level is Level.PROVED:
+        return (Level.PROVED, "exact-smt(" + r.method + ")", boxes, None,
+                f"interval ladder undecided; {r.detail}", None), r.certificate
+    if r.level is Level.REFUTED and r.witness:
+        try:
+            q = [Fraction(str(r.witness[n])) for n in goal.names]
+        except (KeyError, ValueError, ZeroDivisionError):
+            return res, None
+        st = _State(goal, prec, deadline + 5.0, 1, True)
+        w = find_decimal_witness(goal, q, box, prec, deadline + 5.0)
+        if w is not None:
+            return _refuted(goal, w, "smt-model+exact-point", st), None
+    return res, None

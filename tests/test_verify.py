@@ -60,6 +60,7 @@ def test_refuted_exits_1_and_text_table(monkeypatch, capsys):
     assert code == 1
     assert "toy.false" in out and "REFUTED" in out and "counterexample" in out
     assert "why UNKNOWN" in out  # toy.after depends on the refuted lemma
+    assert "toy-instances[exact]" in out  # brackets are text, not rich markup
     code, out, _ = run_cli(capsys, "--json", "toy.after")
     rep = json.loads(out)
     assert code == 1 and rep["exit_code"] == 1 and rep["summary"]["REFUTED"] == 1

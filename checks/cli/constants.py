@@ -62,7 +62,7 @@ def run(args) -> int:
         from rich.console import Console
         from rich.table import Table
 
-        out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200, highlight=False)
+        out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200, highlight=False, markup=False)
         t = Table(title=f"constants, {args.digits} certified significant digits")
         for col in ("name", "expression", "value", "source"):
             t.add_column(col, overflow="fold")

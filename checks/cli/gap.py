@@ -102,7 +102,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False)
+    out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False, markup=False)
     r0 = rows[0]
     t = Table(title=f"Neuron- vs weight-pruning width (d = {r0['d']}, delta = {r0['delta']})")
     for col, just in (("eps", "left"), ("neuron lower", "right"), ("weight upper", "right"), ("ratio", "right")):

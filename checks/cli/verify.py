@@ -161,6 +161,7 @@ def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = 
 
 def _print_table(report: dict, wall: float) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False)
@@ -172,10 +173,10 @@ def _print_table(report: dict, wall: float) -> None:
     t.add_column("time", justify="right", no_wrap=True)
     for c in report["claims"]:
         lv = c["level"]
-        text = c["title"]
+        text = escape(c["title"])
         if lv != "PROVED":
-            text += f"\n[dim]why {lv}: {c['reason']}[/dim]"
-        t.add_row(c["id"], text, f"[{LEVEL_STYLE[lv]}]{lv}[/]", c["method"], f"{c['seconds']:.2f}s")
+            text += f"\n[dim]why {lv}: {escape(c['reason'])}[/dim]"
+        t.add_row(escape(c["id"]), text, f"[{LEVEL_STYLE[lv]}]{lv}[/]", escape(c["method"]), f"{c['seconds']:.2f}s")
     out.print(t)
     s = ", ".join(f"{k} {v}" for k, v in report["summary"].items() if v)
     cc = report["certificates"]
@@ -187,7 +188,8 @@ def _print_table(report: dict, wall: float) -> None:
         for ch in c["checks"]:
             rc = ch.get("recheck")
             if rc and rc["status"] == "failed":
-                out.print(f"[bold red]certificate of {c['id']} / {ch['name']} failed to re-check:[/] {rc['detail']}")
+                out.print(f"[bold red]certificate of {escape(c['id'])} / {escape(ch['name'])} failed to re-check:[/] "
+                          f"{escape(rc['detail'])}")
 
 
 def _list(ids) -> int:

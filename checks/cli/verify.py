@@ -138,6 +138,8 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
 
 def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = True):
     """``proofs.evaluate`` with a live progress bar on stderr (rich; transient)."""
+    from rich.markup import escape
+
     from checks.cli._render import progress
     from proofs import evaluate
     from proofs.parallel import make_runner
@@ -148,7 +150,7 @@ def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = 
         task = prog.add_task("starting", total=None)
 
         def on_result(job, res):
-            prog.update(task, advance=1, description=f"{job[0]} [{res.level.value}]")
+            prog.update(task, advance=1, description=f"{escape(job[0])} {res.level.value}")
 
         inner = make_runner(jobs, on_result)
 

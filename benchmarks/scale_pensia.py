@@ -28,7 +28,7 @@ from checks.subset_sum import batch_best_subset_sum  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--chunk", type=int, default=4096)
+    ap.add_argument("--chunk", type=int, default=1024)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--samples", type=int, default=21)
     args = ap.parse_args()
@@ -52,7 +52,8 @@ def main():
     print(f"instances: {m:,} (784x500 + 500x10), samples per weight: {k}, cpus visible: {cpu}")
     print(f"sampling: {t_gen:.2f} s; exact subset sums: {secs:.2f} s ({secs / m * 1e6:.1f} us per instance)")
     print(f"subset-sum error: max {e.max():.3e}, mean {e.mean():.3e}, median {np.median(e):.3e}")
-    print(f"kept samples: mean {masks.sum(axis=1).mean():.2f} of {k}")
+    print(f"kept samples: mean {masks.sum(axis=1).mean():.2f} of {k}; share of weights with error <= 1e-3: "
+          f"{(e <= 1e-3).mean():.4f}, <= 1e-2: {(e <= 1e-2).mean():.4f}")
     print(f"reference: Pensia et al. report ~21.5 h on 36 cores (commercial MIP); ratio ~ {21.5 * 3600 / secs:,.0f}x wall-clock")
 
 

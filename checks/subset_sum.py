@@ -105,7 +105,7 @@ def best_subset_sum(values: Sequence, target, *, max_items: int = MAX_ITEMS) -> 
     return SubsetSumResult(subset, total, error, tq, n)
 
 
-def batch_best_subset_sum(values: np.ndarray, targets: np.ndarray, *, chunk: int = 2048,
+def batch_best_subset_sum(values: np.ndarray, targets: np.ndarray, *, chunk: int = 1024,
                           progress=None) -> tuple[np.ndarray, np.ndarray]:
     """Exact best subset sums of many integer instances of equal size k.
 
@@ -126,39 +126,48 @@ def batch_best_subset_sum(values: np.ndarray, targets: np.ndarray, *, chunk: int
         raise InputError("batch_best_subset_sum: integer sums too large for the offset trick (>= 2^45)")
     h = k // 2
     na, nb = 1 << h, 1 << (k - h)
-    bitsA = ((np.arange(na)[:, None] >> np.arange(h)[None, :]) & 1).astype(np.int64)       # (na, h)
-    bitsB = ((np.arange(nb)[:, None] >> np.arange(k - h)[None, :]) & 1).astype(np.int64)   # (nb, k-h)
+    bitsA = ((np.arange(na)[:, None] >> np.arange(h)[None, :]) & 1).astype(bool)       # (na, h)
+    bitsB = ((np.arange(nb)[:, None] >> np.arange(k - h)[None, :]) & 1).astype(bool)   # (nb, k-h)
     off_unit = np.int64(1) << np.int64(47)          # > 2 * span: rows never mix
     masks = np.zeros((m, k), dtype=bool)
     errors = np.zeros(m, dtype=np.int64)
     chunk = max(1, min(chunk, (1 << 15)))
+
+    def sums(cols):
+        s = np.zeros((cols.shape[0], 1), dtype=np.int64)
+        for j in range(cols.shape[1]):                # column m of s = subset with bitmask m
+            s = np.concatenate([s, s + cols[:, j:j + 1]], axis=1)
+        return s
+
     for start in range(0, m, chunk):
         stop = min(m, start + chunk)
         V = values[start:stop]
         T = targets[start:stop]
         c = stop - start
-        A = V[:, :h] @ bitsA.T                       # (c, na) exact int64 sums
-        B = V[:, h:] @ bitsB.T                       # (c, nb)
-        orderB = np.argsort(B, axis=1)
-        Bs = np.take_along_axis(B, orderB, axis=1)
-        need = T[:, None] - A                        # (c, na)
+        rows = np.arange(c)
+        A = sums(V[:, :h])                            # (c, na) exact int64 sums
+        B = sums(V[:, h:])                            # (c, nb)
+        need = T[:, None] - A                         # want a B sum close to need
+        Bs = np.sort(B, axis=1)
+        Ns = np.sort(need, axis=1)                    # sorted queries: faster binary searches
         offs = (np.arange(c, dtype=np.int64) * off_unit)[:, None]
-        flatB = (Bs + offs).ravel()
-        q = need + offs
-        pos = np.searchsorted(flatB, q.ravel()).reshape(c, na) - (np.arange(c) * nb)[:, None]
+        pos = np.searchsorted((Bs + offs).ravel(), (Ns + offs).ravel()).reshape(c, na) - (rows * nb)[:, None]
         hi_idx = np.minimum(pos, nb - 1)
         lo_idx = np.maximum(pos - 1, 0)
-        e_hi = np.abs(np.take_along_axis(Bs, hi_idx, axis=1) - need)
-        e_lo = np.abs(np.take_along_axis(Bs, lo_idx, axis=1) - need)
+        b_hi = np.take_along_axis(Bs, hi_idx, axis=1)
+        b_lo = np.take_along_axis(Bs, lo_idx, axis=1)
+        e_hi = np.abs(b_hi - Ns)
+        e_lo = np.abs(b_lo - Ns)
         use_lo = e_lo < e_hi
-        idx = np.where(use_lo, lo_idx, hi_idx)
         err = np.where(use_lo, e_lo, e_hi)
-        ia = np.argmin(err, axis=1)
-        rows = np.arange(c)
-        errors[start:stop] = err[rows, ia]
-        ib = orderB[rows, idx[rows, ia]]
-        masks[start:stop, :h] = bitsA[ia].astype(bool)
-        masks[start:stop, h:] = bitsB[ib].astype(bool)
+        best = np.argmin(err, axis=1)
+        errors[start:stop] = err[rows, best]
+        need_star = Ns[rows, best]
+        b_star = np.where(use_lo[rows, best], b_lo[rows, best], b_hi[rows, best])
+        ia = np.argmax(need == need_star[:, None], axis=1)   # recover the subsets from the values
+        ib = np.argmax(B == b_star[:, None], axis=1)
+        masks[start:stop, :h] = bitsA[ia]
+        masks[start:stop, h:] = bitsB[ib]
         if progress is not None:
             progress(stop - start)
     # exact re-check of the reported errors (integer arithmetic, vectorised)

@@ -104,10 +104,8 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
 
 def parse_constant(expression: str):
     """The sympy form of a constant's closed form; it must have no free symbols."""
-    try:
-        from checks.expr import parse
-    except ImportError:  # pragma: no cover - only while checks.expr is being written
-        parse = _fallback_parse
+    from checks.expr import parse
+
     expr = parse(expression)
     if expr.free_symbols:
         raise ExpressionError(f"constant expression {expression!r} has free symbols "
@@ -119,11 +117,9 @@ def enclosure(expr, bits: int):
     """An arb ball containing the exact value of the closed-form sympy ``expr`` at ``bits`` bits."""
     from checks.arith import workprec
 
+    from checks.expr import compile_arb
+
     with workprec(bits):
-        try:
-            from checks.expr import compile_arb
-        except ImportError:  # pragma: no cover - only while checks.expr is being written
-            return _fallback_arb(expr)
         return compile_arb(expr, [])([])
 
 
@@ -170,75 +166,3 @@ def certify_constants(names=None, digits: int = 30) -> list[dict]:
             raise InputError(f"unknown constant(s) {', '.join(missing)}; known: {', '.join(index)}")
         consts = [index[n] for n in dict.fromkeys(names)]
     return [certify_constant(c, digits) for c in consts]
-
-
-# --- minimal fallback, used only while checks.expr (contract) is absent -------------------------
-
-def _fallback_parse(text: str):  # pragma: no cover
-    import ast
-
-    import sympy as sp
-
-    funcs = {"sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp, "gamma": sp.gamma, "erf": sp.erf,
-             "erfc": sp.erfc, "sin": sp.sin, "cos": sp.cos, "atan": sp.atan, "asin": sp.asin,
-             "acos": sp.acos}
-    names = {"pi": sp.pi, "E": sp.E}
-
-    def walk(n):
-        if isinstance(n, ast.Expression):
-            return walk(n.body)
-        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
-            return sp.Rational(str(n.value)) if isinstance(n.value, float) else sp.Integer(n.value)
-        if isinstance(n, ast.Name) and n.id in names:
-            return names[n.id]
-        if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.USub, ast.UAdd)):
-            v = walk(n.operand)
-            return -v if isinstance(n.op, ast.USub) else v
-        if isinstance(n, ast.BinOp):
-            a, b = walk(n.left), walk(n.right)
-            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
-                   ast.Div: lambda: a / b, ast.Pow: lambda: a ** b}
-            if type(n.op) in ops:
-                return ops[type(n.op)]()
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in funcs and not n.keywords:
-            return funcs[n.func.id](*[walk(a) for a in n.args])
-        raise ExpressionError(f"unsupported syntax in constant expression {text!r}")
-
-    try:
-        tree = ast.parse(text, mode="eval")
-    except SyntaxError as exc:
-        raise ExpressionError(f"cannot parse {text!r}: {exc.msg}") from exc
-    return walk(tree)
-
-
-def _fallback_arb(expr):  # pragma: no cover
-    import sympy as sp
-    from flint import arb, fmpq
-
-    if expr.is_Rational:
-        return arb(fmpq(int(expr.p), int(expr.q)))
-    if expr is sp.pi:
-        return arb.pi()
-    if expr is sp.E:
-        return arb(1).exp()
-    args = [_fallback_arb(a) for a in expr.args]
-    if expr.is_Add:
-        out = args[0]
-        for a in args[1:]:
-            out = out + a
-        return out
-    if expr.is_Mul:
-        out = args[0]
-        for a in args[1:]:
-            out = out * a
-        return out
-    if expr.is_Pow:
-        b, e = expr.args
-        if e.is_Integer:
-            return args[0] ** int(e)
-        return args[0] ** args[1]
-    table = {sp.log: "log", sp.exp: "exp", sp.gamma: "gamma", sp.erf: "erf", sp.erfc: "erfc",
-             sp.sin: "sin", sp.cos: "cos", sp.atan: "atan", sp.asin: "asin", sp.acos: "acos"}
-    if expr.func in table:
-        return getattr(args[0], table[expr.func])()
-    raise ExpressionError(f"fallback evaluator cannot handle {expr}")

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import InputError
+from .stats import clopper_pearson  # noqa: F401 - one implementation, re-exported for callers of this module
 
 __all__ = ["MCEstimate", "mean_ci", "statdim_mc", "clopper_pearson"]
 
@@ -75,15 +76,3 @@ def statdim_mc(project: Callable[[np.ndarray], np.ndarray] | None, d: int, *, n:
         done += b
     est = mean_ci(np.concatenate(vals), conf, seed)
     return est
-
-
-def clopper_pearson(k: int, n: int, conf: float = 0.99) -> tuple[float, float]:
-    """Exact (conservative) two-sided binomial CI for k successes in n trials."""
-    from scipy.stats import beta
-
-    if not (0 <= k <= n) or n < 1:
-        raise InputError(f"need 0 <= k <= n, n >= 1 (got k={k}, n={n})")
-    a = 1 - conf
-    lo = 0.0 if k == 0 else float(beta.ppf(a / 2, k, n - k + 1))
-    hi = 1.0 if k == n else float(beta.ppf(1 - a / 2, k + 1, n - k))
-    return lo, hi

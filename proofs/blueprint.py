@@ -380,12 +380,15 @@ _JS = r"""
   var counts = {}; Object.keys(nodes).forEach(function(k){ var l = nodes[k].level; counts[l] = (counts[l]||0)+1; });
   var s = document.getElementById('summary');
   s.textContent = Object.keys(counts).sort().map(function(k){ return k + ' ' + counts[k]; }).join(', ');
+  var m = /^#node=(.+)$/.exec(decodeURIComponent(location.hash || ''));
+  if(m){ var g0 = document.querySelector('g.bp-node[data-id="' + CSS.escape(m[1]) + '"]');
+         if(g0) select(g0.closest('section'), m[1]); }
   document.body.setAttribute('data-rendered', 'yes');
 })();
 """
 
 
-def _card(n: dict) -> str:
+def _card(n: dict, proof_href=None) -> str:
     e = html.escape
     rows = []
     for ch in n["checks"]:
@@ -404,7 +407,9 @@ def _card(n: dict) -> str:
     hyp = ("<p>Hypotheses: " + "; ".join(e(h) for h in n["hypotheses"]) + "</p>") if n["hypotheses"] else ""
     deps = (f'<p>Statement uses: {e(", ".join(n["uses"]) or "-")} · Proof uses: '
             f'{e(", ".join(n["proof_uses"]) or "-")}</p>')
-    proof = f'<p>Written argument: <code>{e(n["proof"])}</code></p>' if n["proof"] else ""
+    href = proof_href(n["proof"]) if (proof_href and n["proof"]) else None
+    proof = ((f'<p>Written argument: <a href="{e(href)}">{e(n["proof"])}</a></p>' if href else
+              f'<p>Written argument: <code>{e(n["proof"])}</code></p>') if n["proof"] else "")
     sketch = f'<div class="sketch"><b>Proof sketch.</b> {e(n["sketch"])}</div>' if n["sketch"] else ""
     sym = f'<p>sympy: <code>{e(n["sympy"])}</code></p>' if n.get("sympy") else ""
     return (f'<details data-id="{e(n["id"])}"><summary><span class="badge" data-level="{e(n["level"])}">'
@@ -414,12 +419,14 @@ def _card(n: dict) -> str:
 
 
 def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None = None, *,
-                report: Mapping | None = None, title: str = "prunecert proof blueprints") -> str:
+                report: Mapping | None = None, title: str = "prunecert proof blueprints",
+                proof_href=None) -> str:
     """One self-contained HTML page: per theorem an SVG graph and a card per lemma.
 
     statuses: the result of :func:`proofs.evaluate`; roots: the theorems to draw (default:
     every claim of kind ``theorem``); report: a ``prunecert verify --json`` report whose
-    certificate file names are linked (as ``certificates/<file>``)."""
+    certificate file names are linked (as ``certificates/<file>``); proof_href: optional function
+    mapping a claim's ``proof`` ("docs/page.md#anchor") to a link, or None to show it as text."""
     reg, roots = _roots(statuses, roots)
     nodes = node_data(statuses, report)
     e = html.escape
@@ -430,7 +437,7 @@ def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None
     sections = []
     for gi, r in enumerate(roots):
         g = subgraph(reg, r)
-        cards = "".join(_card(nodes[c]) for c in reversed(g.nodes))
+        cards = "".join(_card(nodes[c], proof_href) for c in reversed(g.nodes))
         sections.append(f'<section class="theorem" id="thm-{e(r)}"><h2><span class="badge" data-level='
                         f'"{e(statuses[r].level.value)}"></span> {e(r)}: {e(reg[r].title)}</h2>'
                         f'<p>{len(g.nodes)} claims. Click a node for its statement, sketch, checks and '

@@ -215,6 +215,16 @@ def other_page(ids, statuses) -> str:
     return "\n".join(out) + "\n"
 
 
+def site_proof_href(proof: str) -> str | None:
+    """From docs/blueprint/index.html in the built site: "docs/x.md#a" -> "../x/#a" (if x.md exists)."""
+    path, _, anchor = proof.partition("#")
+    rel = path.removeprefix("docs/")
+    if not rel.endswith(".md") or not (DOCS / rel).exists():
+        return None
+    url = "../" + ("" if rel == "index.md" else rel[:-3] + "/")
+    return url + (f"#{anchor}" if anchor else "")
+
+
 # --- CLI page --------------------------------------------------------------------------------
 
 def _subparsers(parser):
@@ -387,7 +397,8 @@ def main(argv=None) -> int:
                 for f in certs.glob("*.json"):
                     f.unlink()
             report = build_report(statuses, certificates_dir=str(certs))
-            write(bp / "index.html", render_html(statuses, theorem_ids(reg), report=report), written)
+            write(bp / "index.html", render_html(statuses, theorem_ids(reg), report=report,
+                                                 proof_href=site_proof_href), written)
         print(f"evaluated {len(statuses)} claims in {seconds:.1f} s")
         update_tutorial(written)
     update_index(written)

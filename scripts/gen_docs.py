@@ -235,7 +235,19 @@ def _subparsers(parser):
 
 
 def cli_page() -> str:
+    """The CLI reference (help formatted at a fixed width; the environment is restored after)."""
+    old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = HELP_COLUMNS
+    try:
+        return _cli_page()
+    finally:
+        if old is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = old
+
+
+def _cli_page() -> str:
     from checks.cli import build_parser
 
     parser = build_parser()

@@ -90,8 +90,11 @@ def _width(v) -> int:
 def gap_row(eps, d: int = 2, delta="1/2") -> dict:
     """One row of the gap table (all numbers certified; decimals as strings).
 
-    >>> row = gap_row("1e-6", d=2, delta="1/2")      # doctest: +SKIP
+    >>> row = gap_row("1e-6", d=2, delta="1/2")
     >>> row["lower"]["width"] > 0 and row["upper"]["width"] > 0
+    True
+    >>> from fractions import Fraction
+    >>> Fraction(row["ratio_exact"]) == Fraction(row["lower"]["width"], row["upper"]["width"])
     True
     """
     qe, d, qd = _check_args(eps, d, delta)

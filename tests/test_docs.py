@@ -29,7 +29,7 @@ def test_page_examples_run(page):
     _run_doctests(DOCS / page)
 
 
-@pytest.mark.parametrize("module", ["bounds.constants", "proofs.blueprint", "proofs.parallel"])
+@pytest.mark.parametrize("module", ["bounds.constants", "bounds.gap", "proofs.blueprint", "proofs.parallel"])
 def test_module_doctests(module):
     import importlib
 

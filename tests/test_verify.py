@@ -163,3 +163,23 @@ def test_real_registry_lists(capsys):
     code, out, err = run_cli(capsys, "--list")
     assert code == 0, err
     assert isinstance(json.loads(out), list)
+
+
+def test_noisy_checks_do_not_corrupt_json_stdout():
+    """A check that prints (in this process or in a worker) leaves stdout one JSON document."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "import _fake_claims, proofs.registry as r\n"
+            "r._REGISTRY = _fake_claims.claims()\n"
+            "from checks.cli import main\n"
+            "sys.exit(main(['verify', '--json', '--jobs', sys.argv[1]]))\n") % str(here)
+    for jobs in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-c", code, jobs], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        rep = json.loads(proc.stdout)
+        assert rep["summary"]["CHECKED"] == 1
+        assert "a noisy check writes to stdout" in proc.stderr

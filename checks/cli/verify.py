@@ -6,7 +6,9 @@ UNKNOWN / CLAIMED claims do not change the exit code: the table says why they ar
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import sys
 import time
@@ -194,6 +196,27 @@ def _print_table(report: dict, wall: float) -> None:
                           f"{escape(rc['detail'])}")
 
 
+@contextlib.contextmanager
+def stdout_to_stderr():
+    """Send everything written to stdout (file descriptor 1, so also by subprocesses and worker
+    processes) to stderr for the duration of the block."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # pragma: no cover - no real stdout (embedded use)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+        return
+    try:
+        os.dup2(2, 1)
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _list(ids) -> int:
     from checks.cli._render import print_json
     from proofs import all_claims
@@ -221,8 +244,9 @@ def run(args) -> int:
     if args.list:
         return _list(ids)
     t0 = time.perf_counter()
-    statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs)
-    report = build_report(statuses, certificates_dir=args.certificates, requested=set(ids) if ids else None)
+    with stdout_to_stderr():   # a check that prints must not corrupt the JSON / table on stdout
+        statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs)
+        report = build_report(statuses, certificates_dir=args.certificates, requested=set(ids) if ids else None)
     wall = time.perf_counter() - t0
     report["seconds"] = round(wall, 2)
     if args.json:

@@ -31,7 +31,7 @@ def _safe(name: str) -> str:
 
 def run(args) -> int:
     from checks.cli._render import err_console
-    from checks.cli.verify import build_report, evaluate_with_progress
+    from checks.cli.verify import build_report, evaluate_with_progress, stdout_to_stderr
     from proofs import all_claims
     from proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
 
@@ -48,7 +48,8 @@ def run(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     # no ids: evaluate every claim, so the page's index also lists claims outside any theorem
-    statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs)
+    with stdout_to_stderr():
+        statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs)
     written = []
     if args.format == "html":
         report = build_report(statuses, certificates_dir=str(out / "certificates"))

@@ -89,7 +89,10 @@ def run(args) -> int:
         if not r["upper"]["claim"]:
             r["upper"]["claim"] = next((c for c in UPPER_CLAIM_CANDIDATES if c in reg), None)
     ids = [r[s]["claim"] for r in rows for s in ("lower", "upper")]
-    levels = claim_levels(ids, evaluate_checks=not args.no_levels)
+    from checks.cli.verify import stdout_to_stderr
+
+    with stdout_to_stderr():
+        levels = claim_levels(ids, evaluate_checks=not args.no_levels)
     for r in rows:
         for s in ("lower", "upper"):
             r[s]["level"] = levels.get(r[s]["claim"], {"level": "UNKNOWN", "reason": "no backing claim named"})

@@ -183,3 +183,77 @@ def test_noisy_checks_do_not_corrupt_json_stdout():
         rep = json.loads(proc.stdout)
         assert rep["summary"]["CHECKED"] == 1
         assert "a noisy check writes to stdout" in proc.stderr
+
+
+def test_id_patterns(monkeypatch, capsys):
+    _fake_claims.install(monkeypatch)
+    code, out, _ = run_cli(capsys, "toy.lemma.*", "--json")
+    by = {c["id"]: c for c in json.loads(out)["claims"] if c["requested"]}
+    assert code == 0 and set(by) == {"toy.lemma.a", "toy.lemma.b", "toy.lemma.slow"}
+    code, _, err = run_cli(capsys, "nothing.*")
+    assert code == 3 and "nothing.*" in err
+
+
+# --- the leanblueprint lesson, as a property: nothing is green over a non-green dependency ------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LEVELS = [Level.PROVED, Level.CHECKED, Level.EVIDENCE, Level.UNKNOWN, Level.REFUTED]
+
+
+@st.composite
+def random_registry(draw):
+    from proofs.registry import Check, Claim
+
+    n = draw(st.integers(1, 10))
+    reg, outcomes = {}, {}
+    for i in range(n):
+        deps = draw(st.lists(st.integers(0, i - 1), max_size=3, unique=True)) if i else []
+        k = draw(st.integers(0, 2))
+        checks = tuple(Check(f"c{j}", _fake_claims.check_proved) for j in range(k))
+        for j in range(k):
+            outcomes[(f"x{i}", j, False)] = CheckResult(draw(st.sampled_from(LEVELS)), "m")
+        split = draw(st.integers(0, len(deps)))
+        reg[f"x{i}"] = Claim(f"x{i}", "t", "s", draw(st.sampled_from(["new", "seed 001"])), checks=checks,
+                             uses=tuple(f"x{d}" for d in deps[:split]),
+                             proof_uses=tuple(f"x{d}" for d in deps[split:]),
+                             proof=draw(st.sampled_from([None, "docs/levels.md"])))
+    return reg, outcomes
+
+
+@settings(max_examples=150, deadline=None)
+@given(random_registry())
+def test_levels_never_exceed_dependencies(monkeypatch_reg):
+    import proofs.registry as registry
+    from proofs import evaluate
+
+    reg, outcomes = monkeypatch_reg
+    old = registry._REGISTRY
+    registry._REGISTRY = reg
+    try:
+        sts = evaluate(runner=lambda jobs: {j: outcomes[j] for j in jobs})
+    finally:
+        registry._REGISTRY = old
+
+    def closure(cid, seen=None):
+        seen = set() if seen is None else seen
+        for d in reg[cid].dependencies():
+            if d not in seen:
+                seen.add(d)
+                closure(d, seen)
+        return seen
+
+    for cid, s in sts.items():
+        lv = s.level
+        if lv is Level.REFUTED:   # only by its own checks
+            assert any(outcomes[(cid, j, False)].level is Level.REFUTED for j in range(len(reg[cid].checks)))
+            continue
+        for d in closure(cid):
+            dl = sts[d].level
+            assert lv.strength <= (dl.strength if dl is not Level.REFUTED else Level.UNKNOWN.strength), (cid, d)
+        if lv is Level.PROVED:
+            assert reg[cid].proof and reg[cid].checks
+            assert all(outcomes[(cid, j, False)].level is Level.PROVED for j in range(len(reg[cid].checks)))
+        if lv is not Level.PROVED:          # every non-green node says why
+            assert s.reason and s.reason != "all checks passed", (cid, lv, s.reason)

@@ -17,7 +17,8 @@ def register(subparsers) -> None:
                     "html: one offline page OUT/index.html with certificates in OUT/certificates/; "
                     "dot: one Graphviz file per theorem; md: OUT/blueprint.md. A dependency cycle "
                     "is an error (exit 3).")
-    p.add_argument("ids", nargs="*", metavar="ID", help="theorems to draw (default: all of kind theorem)")
+    p.add_argument("ids", nargs="*", metavar="ID",
+                   help="claims to draw, ids or shell patterns (default: every claim of kind theorem)")
     p.add_argument("--format", choices=["html", "dot", "md"], default="html", help="output format (default html)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
     p.add_argument("--slow", action="store_true", help="also run checks marked slow")
@@ -31,15 +32,12 @@ def _safe(name: str) -> str:
 
 def run(args) -> int:
     from checks.cli._render import err_console
-    from checks.cli.verify import build_report, evaluate_with_progress, stdout_to_stderr
+    from checks.cli.verify import build_report, evaluate_with_progress, expand_ids, stdout_to_stderr
     from proofs import all_claims
     from proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
 
     reg = all_claims()
-    ids = list(dict.fromkeys(args.ids))
-    unknown = [i for i in ids if i not in reg]
-    if unknown:
-        raise InputError(f"unknown claim id(s): {', '.join(unknown)} (see `prunecert verify --list`)")
+    ids = expand_ids(args.ids, reg)
     if args.jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {args.jobs}")
     roots = ids or theorem_ids(reg)

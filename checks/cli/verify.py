@@ -31,7 +31,8 @@ def register(subparsers) -> None:
                     "their dependencies; print id, title, level, method and time, and why a claim "
                     "is not PROVED. Exit 0 if nothing is REFUTED and every certificate re-checks, "
                     "1 otherwise, 3 on an unknown claim id.")
-    p.add_argument("ids", nargs="*", metavar="ID", help="claim ids (default: all registered claims)")
+    p.add_argument("ids", nargs="*", metavar="ID",
+                   help="claim ids or shell patterns such as 'gap.lower.*' (default: all registered claims)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout instead of a table")
     p.add_argument("--certificates", metavar="DIR",
                    help="write every check's certificate as a JSON file into DIR")
@@ -229,16 +230,34 @@ def _list(ids) -> int:
     return 0
 
 
+def expand_ids(patterns, reg) -> list[str]:
+    """Claim ids from exact ids or shell-style patterns (``'gap.lower.*'``); InputError for an id
+    or pattern that matches nothing."""
+    import fnmatch
+
+    out: list[str] = []
+    bad = []
+    for pat in patterns:
+        if pat in reg:
+            out.append(pat)
+        elif any(ch in pat for ch in "*?["):
+            hits = [cid for cid in reg if fnmatch.fnmatchcase(cid, pat)]
+            out += hits
+            if not hits:
+                bad.append(pat)
+        else:
+            bad.append(pat)
+    if bad:
+        raise InputError(f"unknown claim id(s): {', '.join(bad)} (see `prunecert verify --list`)")
+    return list(dict.fromkeys(out))
+
+
 def run(args) -> int:
     from checks.cli._render import print_json
     from proofs import all_claims
 
     reg = all_claims()
-    ids = list(dict.fromkeys(args.ids)) or None
-    if ids:
-        unknown = [i for i in ids if i not in reg]
-        if unknown:
-            raise InputError(f"unknown claim id(s): {', '.join(unknown)} (see `prunecert verify --list`)")
+    ids = expand_ids(args.ids, reg) or None
     if args.jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {args.jobs}")
     if args.list:

@@ -68,43 +68,85 @@ def serial_runner(on_result: OnResult | None = None) -> Callable[[list[Job]], di
 
 
 def pool_runner(workers: int, on_result: OnResult | None = None,
-                on_start: Callable[[Job], None] | None = None) -> Callable[[list[Job]], dict]:
-    """Run the jobs in ``workers`` spawned processes; results arrive in completion order."""
+                on_start: Callable[[Job], None] | None = None,
+                timeout: float | None = None) -> Callable[[list[Job]], dict]:
+    """Run the jobs in ``workers`` spawned processes; results arrive in completion order.
+
+    At most ``workers`` jobs are in flight, so a job's clock starts when it starts.  With a
+    ``timeout`` (seconds of wall time per check), a job that runs longer is reported UNKNOWN
+    ("timed out"); its worker is killed (with the pool: the other in-flight jobs are re-run in
+    a fresh pool), so a hanging check cannot hang the run."""
     if workers < 1:
         raise ValueError("workers must be >= 1")
+    if timeout is not None and not timeout > 0:
+        raise ValueError("timeout must be positive")
+
+    def record(out, job, res):
+        out[job] = res
+        if on_result is not None:
+            on_result(job, res)
 
     def run(jobs: list[Job]) -> dict:
         out: dict = {}
-        if not jobs:
-            return out
+        queue = list(jobs)
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
-            pending = {}
-            for job in jobs:
-                pending[pool.submit(run_check_clean, _check_of(job))] = (job, time.perf_counter())
-                if on_start is not None:
-                    on_start(job)
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    job, t0 = pending.pop(fut)
-                    try:
-                        res = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - a dead worker is UNKNOWN, never a pass
-                        res = CheckResult(Level.UNKNOWN, "error", time.perf_counter() - t0,
-                                          f"worker failed: {type(exc).__name__}: {exc}")
-                    out[job] = res
-                    if on_result is not None:
-                        on_result(job, res)
+        while queue:
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx)
+            pending: dict = {}
+            killed = False
+            try:
+                while queue or pending:
+                    while queue and len(pending) < workers:
+                        job = queue.pop(0)
+                        pending[pool.submit(run_check_clean, _check_of(job))] = (job, time.perf_counter())
+                        if on_start is not None:
+                            on_start(job)
+                    done, _ = wait(pending, timeout=None if timeout is None else min(1.0, timeout),
+                                   return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        job, t0 = pending.pop(fut)
+                        try:
+                            res = fut.result()
+                        except Exception as exc:  # noqa: BLE001 - a dead worker is UNKNOWN, never a pass
+                            res = CheckResult(Level.UNKNOWN, "error", time.perf_counter() - t0,
+                                              f"worker failed: {type(exc).__name__}: {exc}")
+                        record(out, job, res)
+                    if timeout is not None:
+                        now = time.perf_counter()
+                        late = [f for f, (_, t0) in pending.items() if now - t0 > timeout]
+                        if late:
+                            for f in late:
+                                job, t0 = pending.pop(f)
+                                record(out, job, CheckResult(Level.UNKNOWN, "timeout", now - t0,
+                                                             f"timed out after {timeout:g} s (--timeout)"))
+                            queue[:0] = [job for job, _ in pending.values()]   # re-run the others
+                            pending.clear()
+                            killed = True
+                            break
+            finally:
+                if killed:
+                    # ProcessPoolExecutor cannot cancel a running task: end its workers
+                    # (private attribute; Python >= 3.14 has terminate_workers()).
+                    for proc in list(getattr(pool, "_processes", {}).values()):
+                        proc.terminate()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                else:
+                    pool.shutdown(wait=True)
         return out
 
     return run
 
 
-def make_runner(jobs: int = 1, on_result: OnResult | None = None) -> Callable[[list[Job]], dict]:
-    """``jobs == 1``: run in this process; otherwise a pool of ``jobs`` worker processes."""
-    if not isinstance(jobs, int) or jobs < 1:
-        from checks.errors import InputError
+def make_runner(jobs: int = 1, on_result: OnResult | None = None,
+                timeout: float | None = None) -> Callable[[list[Job]], dict]:
+    """``jobs == 1`` and no timeout: run in this process; otherwise a pool of ``jobs`` worker
+    processes (a per-check ``timeout`` needs worker processes, so it implies a pool)."""
+    from checks.errors import InputError
 
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"--jobs must be a positive integer, got {jobs!r}")
-    return serial_runner(on_result) if jobs == 1 else pool_runner(jobs, on_result)
+    if timeout is not None and not timeout > 0:
+        raise InputError(f"--timeout must be positive, got {timeout!r}")
+    if jobs == 1 and timeout is None:
+        return serial_runner(on_result)
+    return pool_runner(jobs, on_result, timeout=timeout)

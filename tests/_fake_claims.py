@@ -23,6 +23,13 @@ def check_slow():
     return CheckResult(Level.PROVED, "toy-slow", 0.03)
 
 
+def check_sleeps():
+    import time
+
+    time.sleep(60)
+    return CheckResult(Level.PROVED, "toy-sleep", 60.0)
+
+
 def check_refuted():
     return CheckResult(Level.REFUTED, "toy-search", 0.01, "counterexample x = 1/2", witness={"x": "1/2"})
 

@@ -257,3 +257,24 @@ def test_levels_never_exceed_dependencies(monkeypatch_reg):
             assert all(outcomes[(cid, j, False)].level is Level.PROVED for j in range(len(reg[cid].checks)))
         if lv is not Level.PROVED:          # every non-green node says why
             assert s.reason and s.reason != "all checks passed", (cid, lv, s.reason)
+
+
+def test_timeout_makes_a_hanging_check_unknown(monkeypatch, capsys):
+    import time
+
+    import proofs.registry as registry
+    from proofs.registry import Check, Claim, validate_graph
+
+    reg = _fake_claims.claims()
+    reg["toy.hang"] = Claim("toy.hang", "Hangs", "H", "new", checks=(Check("sleep", _fake_claims.check_sleeps),),
+                            proof="docs/levels.md")
+    validate_graph(reg)
+    monkeypatch.setattr(registry, "_REGISTRY", reg)
+    t0 = time.perf_counter()
+    code, out, _ = run_cli(capsys, "--json", "--jobs", "2", "--timeout", "4")
+    assert time.perf_counter() - t0 < 50
+    by = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert code == 0
+    assert by["toy.hang"]["level"] == "UNKNOWN" and "timed out" in by["toy.hang"]["reason"]
+    assert by["toy.lemma.a"]["level"] == "PROVED" and by["toy.lemma.b"]["level"] == "CHECKED"
+    assert run_cli(capsys, "--timeout", "0")[0] == 3

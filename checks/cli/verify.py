@@ -39,6 +39,9 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="run independent checks in N worker processes (default 1: in this process)")
     p.add_argument("--slow", action="store_true", help="also run checks marked slow")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="wall-time limit per check in seconds; a check that runs longer is UNKNOWN "
+                        "(runs the checks in worker processes)")
     p.add_argument("--list", action="store_true", help="list the registered claims without running anything")
     p.set_defaults(func=run)
 
@@ -139,7 +142,8 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
     return {"claims": claims, "summary": summary, "certificates": counts, "exit_code": exit_code}
 
 
-def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = True):
+def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = True,
+                           timeout: float | None = None):
     """``proofs.evaluate`` with a live progress bar on stderr (rich; transient)."""
     from rich.markup import escape
 
@@ -148,14 +152,14 @@ def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = 
     from proofs.parallel import make_runner
 
     if not show_progress:
-        return evaluate(ids, slow=slow, runner=make_runner(jobs))
+        return evaluate(ids, slow=slow, runner=make_runner(jobs, timeout=timeout))
     with progress(transient=True) as prog:
         task = prog.add_task("starting", total=None)
 
         def on_result(job, res):
             prog.update(task, advance=1, description=f"{escape(job[0])} {res.level.value}")
 
-        inner = make_runner(jobs, on_result)
+        inner = make_runner(jobs, on_result, timeout=timeout)
 
         def runner(joblist):
             prog.update(task, total=len(joblist), description=f"{len(joblist)} checks, {jobs} process(es)")
@@ -260,11 +264,13 @@ def run(args) -> int:
     ids = expand_ids(args.ids, reg) or None
     if args.jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {args.jobs}")
+    if args.timeout is not None and not (args.timeout > 0 and args.timeout < float("inf")):
+        raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.list:
         return _list(ids)
     t0 = time.perf_counter()
     with stdout_to_stderr():   # a check that prints must not corrupt the JSON / table on stdout
-        statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs)
+        statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs, timeout=args.timeout)
         report = build_report(statuses, certificates_dir=args.certificates, requested=set(ids) if ids else None)
     wall = time.perf_counter() - t0
     report["seconds"] = round(wall, 2)

@@ -2,8 +2,11 @@
 
 Given a random network (u, v) of width n and a target w, produce masks:
 
-1. the hidden units are split into d contiguous blocks (block j = units j*n//d .. (j+1)*n//d - 1);
-   every kept unit of block j keeps only its input weight u_ij;
+1. the hidden units are split into d blocks, by default contiguous (block j = units j*n//d ..
+   (j+1)*n//d - 1), or interleaved (``block_rule="interleaved"``: unit i goes to block i mod d, a rule
+   independent of n, so the blocks of the first n units are prefixes of the blocks of any wider
+   network -- the nested design of scripts/weight_table.py); every kept unit of block j keeps only
+   its input weight u_ij;
 2. P_j = {i in block j : u_ij > 0}, N_j = {i in block j : u_ij < 0}; for x_j >= 0 only units of P_j
    are active and sum_{i in S+} v_i relu(u_ij x_j) = (sum_{S+} v_i u_ij) x_j; units of N_j handle x_j <= 0;
 3. S+ in P_j and S- in N_j are exact best subset sums of the products v_i u_ij towards the targets
@@ -13,6 +16,14 @@ Given a random network (u, v) of width n and a target w, produce masks:
    sup_{B^d} |relu(h) - relu(<w,x>)| <= sup |h - <w,x>| <= sum_j delta_j |x_j| <= ||delta||_2
    (relu is 1-Lipschitz; Cauchy-Schwarz) -- the *analytic bound*, a rigorous upper bound;
 5. the certified sup error of the pruned network comes from :func:`checks.superror.sup_error`.
+
+Subset-sum instances with more than ``max_candidates`` (40) candidates keep 40 of them: by default the
+40 of largest |v_i u_ij| (``keep="largest"``), or the first 40 in unit order (``keep="first"``, which
+keeps candidate sets nested when units are added, so the optimum error never increases with n).
+
+:func:`estimate_error` is a fast float estimate of the sup error of a construction (search only, never
+proof): the inner sum is linear on every orthant, and the sup of a piecewise-linear homogeneous function
+over the sphere is attained at a finite list of candidate directions.
 
 Model A (linear output) has no output ReLU: the pruned network is piecewise linear with kinks only
 on the coordinate hyperplanes x_j = 0 (every kept unit keeps one input), while relu(<w, x>) has its
@@ -24,6 +35,7 @@ targets max(w_j, 0) on P_j and min(w_j, 0) on N_j (and 0 elsewhere).
 """
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass, field
@@ -31,16 +43,29 @@ from fractions import Fraction
 
 from checks.errors import InputError
 from checks.network import Network
+import numpy as np
+
 from checks.numbers import fraction_to_decimal, to_fraction
 from checks.subset_sum import best_subset_sum
 from checks.superror import SupError, sqrt_bounds, sup_error
 
-__all__ = ["ConstructionResult", "construct", "blocks", "analytic_bound"]
+__all__ = ["ConstructionResult", "construct", "blocks", "analytic_bound", "estimate_error", "BLOCK_RULES"]
+
+BLOCK_RULES = ("contiguous", "interleaved")
+KEEP_RULES = ("largest", "first")
 
 
-def blocks(n: int, d: int) -> list[range]:
-    """Contiguous blocks of the hidden units, one per input coordinate."""
-    return [range(j * n // d, (j + 1) * n // d) for j in range(d)]
+def blocks(n: int, d: int, rule: str = "contiguous") -> list[range]:
+    """The blocks of the hidden units, one per input coordinate.
+
+    "contiguous": block j = units j*n//d .. (j+1)*n//d - 1 (depends on n);
+    "interleaved": block j = units j, j + d, j + 2d, ... (unit i in block i mod d, independent of n,
+    so blocks(n, d)[j] is a prefix of blocks(n', d)[j] for n <= n')."""
+    if rule == "contiguous":
+        return [range(j * n // d, (j + 1) * n // d) for j in range(d)]
+    if rule == "interleaved":
+        return [range(j, n, d) for j in range(d)]
+    raise InputError(f"block rule must be one of {', '.join(BLOCK_RULES)}, got {rule!r}")
 
 
 @dataclass
@@ -97,33 +122,53 @@ def analytic_bound(delta: list[Fraction]) -> Fraction:
     return sqrt_bounds(sum(x * x for x in delta), Fraction(1, 10**12))[1]
 
 
-def _select(net: Network, j: int, block: range, side: str, target: Fraction) -> Instance:
+def _select(net: Network, j: int, block: range, side: str, target: Fraction, max_candidates: int = 40,
+            keep: str = "largest", cache: dict | None = None) -> Instance:
     units = tuple(i for i in block if (net.u[i][j] > 0 if side == "+" else net.u[i][j] < 0))
     items = [net.v[i] * net.u[i][j] for i in units]
     failed = None
     if not units and target != 0:
         failed = (f"coordinate {j}, side {side}: block {j} (units {block.start}..{block.stop - 1}) has no unit "
                   f"with u_i{j} {'>' if side == '+' else '<'} 0; the sample is too small")
-    if len(items) > 40:
-        # keep the 40 candidates of largest |item| (any subset of them is still a valid choice)
-        order = sorted(range(len(items)), key=lambda k: -abs(items[k]))[:40]
-        order.sort()
+    if len(items) > max_candidates:
+        if keep == "first":
+            # the first max_candidates candidates in unit order: nested when units are appended
+            order = list(range(max_candidates))
+        else:
+            # the candidates of largest |item| (any subset of them is still a valid choice)
+            order = sorted(range(len(items)), key=lambda k: -abs(items[k]))[:max_candidates]
+            order.sort()
         units = tuple(units[k] for k in order)
         items = [items[k] for k in order]
-    r = best_subset_sum(items, target)
+    if cache is None:
+        r = best_subset_sum(items, target)
+    else:
+        key = (tuple(items), target)
+        if key not in cache:
+            cache[key] = best_subset_sum(items, target)
+        r = cache[key]
     chosen = tuple(units[k] for k in r.subset)
     return Instance(j, side, units, target, chosen, r.total, r.error, failed)
 
 
 def construct(net: Network, *, certify: bool = True, tol=Fraction(1, 10**6), timeout: float = 30.0,
-              eps=None, decide: bool = False) -> ConstructionResult:
+              eps=None, decide: bool = False, block_rule: str = "contiguous", max_candidates: int = 40,
+              keep: str = "largest", subset_cache: dict | None = None) -> ConstructionResult:
     """Run the construction on ``net``; certify the pruned network's sup error if asked.
 
     ``eps`` (optional) sets the certification tolerance to min(tol, eps / 1000); with ``decide=True``
     the certification (d >= 3) only decides ``error <= eps`` versus ``error > eps`` (faster, wider
-    enclosure; see :func:`checks.superror.sup_error`)."""
+    enclosure; see :func:`checks.superror.sup_error`).  ``block_rule`` ("contiguous" or "interleaved",
+    see :func:`blocks`), ``max_candidates`` and ``keep`` ("largest" or "first") choose the variant;
+    ``subset_cache`` (a dict, optional) memoises the exact subset sums across calls."""
     t0 = time.perf_counter()
     n, d = net.n, net.d
+    if block_rule not in BLOCK_RULES:
+        raise InputError(f"block rule must be one of {', '.join(BLOCK_RULES)}, got {block_rule!r}")
+    if keep not in KEEP_RULES:
+        raise InputError(f"keep must be one of {', '.join(KEEP_RULES)}, got {keep!r}")
+    if isinstance(max_candidates, bool) or not isinstance(max_candidates, int) or not 1 <= max_candidates <= 44:
+        raise InputError(f"max_candidates must be an integer in [1, 44], got {max_candidates!r}")
     if eps is not None:
         eps = to_fraction(eps, "eps")
         if eps <= 0:
@@ -142,13 +187,13 @@ def construct(net: Network, *, certify: bool = True, tol=Fraction(1, 10**6), tim
     weight_mask = [[0] * d for _ in range(n)]
     instances: list[Instance] = []
     delta: list[Fraction] = []
-    for j, block in enumerate(blocks(n, d)):
+    for j, block in enumerate(blocks(n, d, block_rule)):
         if net.model == "B":
             tp, tm = net.w[j], net.w[j]
         else:
             tp, tm = max(net.w[j], Fraction(0)), min(net.w[j], Fraction(0))
-        ip = _select(net, j, block, "+", tp)
-        im = _select(net, j, block, "-", tm)
+        ip = _select(net, j, block, "+", tp, max_candidates, keep, subset_cache)
+        im = _select(net, j, block, "-", tm, max_candidates, keep, subset_cache)
         instances += [ip, im]
         delta.append(max(ip.error, im.error))
         for i in ip.chosen + im.chosen:
@@ -168,3 +213,56 @@ def construct(net: Network, *, certify: bool = True, tol=Fraction(1, 10**6), tim
             raise AssertionError("certified sup error exceeds the analytic bound ||delta||_2")
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def estimate_error(res: ConstructionResult, w) -> float:
+    """Float estimate of sup_{||x|| <= 1} |relu(h(x)) - relu(<w, x>)| for a Model-B construction
+    (search only, never proof: certify with :func:`checks.superror.sup_error`).
+
+    h(x) = <c(x), x> with c_j = a_j (sum of the "+" instance) where x_j > 0 and b_j (the "-" instance)
+    where x_j < 0, so on every orthant the error is piecewise linear with pieces cut by the coordinate
+    planes, c^perp and w^perp.  On a piece with linear form g the sup over the sphere is attained at
+    +-g projected onto the orthogonal complement of some set of <= d - 1 of these normals (normalised).
+    Evaluating the true error at all such directions (for g in {c - w, c, w}) gives the sup up to
+    rounding; every evaluated point lies on the sphere, so the value never exceeds the sup."""
+    if res.model != "B" or not res.applicable:
+        raise InputError("estimate_error needs an applicable Model-B construction")
+    wf = np.array([float(x) for x in w], dtype=float)
+    d = wf.size
+    a = np.zeros(d)
+    b = np.zeros(d)
+    for inst in res.instances:
+        (a if inst.side == "+" else b)[inst.coordinate] = float(inst.total)
+    eye = np.eye(d)
+    pts = [eye, -eye]
+    for signs in itertools.product((1.0, -1.0), repeat=d):
+        c = np.where(np.array(signs) > 0, a, b)
+        normals = np.vstack([eye, c, wf])
+        gs = np.vstack([c - wf, c, wf])
+        for k in range(0, d):
+            for sub in itertools.combinations(range(len(normals)), k):
+                A = normals[list(sub)]
+                if k == 0:
+                    proj = gs
+                elif k == 1:
+                    nn = float(A[0] @ A[0])
+                    if nn == 0.0:
+                        continue
+                    proj = gs - np.outer(gs @ A[0], A[0]) / nn
+                elif d == 3:                             # k = 2: the line through a x b
+                    proj = np.cross(A[0], A[1])[None, :]
+                else:
+                    P = np.eye(d) - np.linalg.pinv(A) @ A
+                    proj = gs @ P.T
+                    if k == d - 1:                       # a line: its direction, whatever g is
+                        proj = np.vstack([proj, P])
+                nrm = np.linalg.norm(proj, axis=1)
+                ok = nrm > 1e-300
+                if ok.any():
+                    q = proj[ok] / nrm[ok, None]
+                    pts += [q, -q]
+    X = np.vstack(pts)
+    X /= np.linalg.norm(X, axis=1)[:, None]
+    C = np.where(X > 0, a[None, :], b[None, :])
+    h = (C * X).sum(axis=1)
+    return float(np.abs(np.maximum(h, 0.0) - np.maximum(X @ wf, 0.0)).max())

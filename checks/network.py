@@ -31,7 +31,7 @@ import numpy as np
 from .errors import InputError, NetworkError
 from .numbers import to_fraction
 
-__all__ = ["Network", "sample", "exact_str", "check_masks"]
+__all__ = ["Network", "sample", "prefix", "exact_str", "check_masks"]
 
 MODELS = ("A", "B")
 
@@ -277,3 +277,15 @@ def sample(n: int, d: int, *, seed: int, dist: str = "uniform", model: str = "B"
     u = tuple(tuple(_round_decimal(x, digits) for x in row) for row in U)
     v = tuple(_round_decimal(x, digits) for x in V)
     return Network(model, w, u, v)
+
+
+def prefix(net: Network, n: int) -> Network:
+    """The network of the first ``n`` hidden units of ``net`` (same model and target).
+
+    Nested sampling (common random numbers): draw one wide network per seed and use its prefixes, so
+    the width-n network shares its units, output weights and target with every wider prefix."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise InputError(f"n must be an integer, got {n!r}")
+    if not 1 <= n <= net.n:
+        raise InputError(f"prefix width must be in [1, {net.n}], got {n}")
+    return Network(net.model, net.w, net.u[:n], net.v[:n])

@@ -4,8 +4,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from bounds.weight_construction import blocks, construct
-from checks.network import Network, sample
+from bounds.weight_construction import blocks, construct, estimate_error
+from checks.errors import InputError
+from checks.network import Network, prefix, sample
+from checks.superror import sup_error
 
 
 def dense(net, nm, wm, m=100_000, seed=0):
@@ -68,3 +70,81 @@ def test_model_a():
     r = construct(net)
     assert r.applicable and r.error.lo <= r.analytic_hi
     assert dense(net, r.neuron_mask, r.weight_mask) <= float(r.error.hi) + 1e-12
+
+
+# ------------------------------------------------------------------ nested design (scripts/weight_table.py)
+def test_interleaved_blocks_are_stable_and_nested():
+    for d in (2, 3):
+        for n in range(1, 40):
+            bl = blocks(n, d, "interleaved")
+            assert sorted(i for b in bl for i in b) == list(range(n))
+            for j, b in enumerate(bl):
+                assert all(i % d == j for i in b)                 # unit i always in block i mod d
+            wider = blocks(n + 7, d, "interleaved")
+            for b, bw in zip(bl, wider):
+                assert list(bw)[:len(b)] == list(b)              # a prefix of the wider block
+    # the contiguous rule is not nested: unit 2 moves from block 1 (n = 4) to block 0 (n = 6)
+    assert 2 in blocks(4, 2)[1] and 2 in blocks(6, 2)[0]
+    with pytest.raises(InputError):
+        blocks(4, 2, "random")
+
+
+def test_prefix_networks_share_units():
+    big = sample(30, 3, seed=5, model="B")
+    for n in (1, 7, 30):
+        p = prefix(big, n)
+        assert p.n == n and p.model == big.model and p.w == big.w
+        assert p.u == big.u[:n] and p.v == big.v[:n]
+        assert prefix(p, 1) == prefix(big, 1)
+    for bad in (0, 31, 2.5, True):
+        with pytest.raises(InputError):
+            prefix(big, bad)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_nested_construction_is_monotone(d):
+    big = sample(d * 24, d, seed=11, model="B")
+    cache = {}
+    prev = None
+    for m in range(1, 25):
+        r = construct(prefix(big, d * m), certify=False, block_rule="interleaved", keep="first", max_candidates=6,
+                      subset_cache=cache)
+        s2 = sum(x * x for x in r.delta)
+        if prev is not None:
+            ps2, pr = prev
+            assert s2 <= ps2                                  # exact optima over nested candidate sets
+            for a, b in zip(pr.instances, r.instances):
+                assert (a.coordinate, a.side) == (b.coordinate, b.side)
+                assert b.units[:len(a.units)] == a.units         # candidates only get appended
+                assert len(b.units) <= 6
+        prev = (s2, r)
+    # the cache returns the same optimum as a fresh solve
+    r1 = construct(prefix(big, d * 10), certify=False, block_rule="interleaved", keep="first", subset_cache=cache)
+    r2 = construct(prefix(big, d * 10), certify=False, block_rule="interleaved", keep="first")
+    assert r1.neuron_mask == r2.neuron_mask and r1.weight_mask == r2.weight_mask and r1.delta == r2.delta
+
+
+def test_construct_rejects_bad_options():
+    net = sample(10, 2, seed=0, model="B")
+    for kw in ({"block_rule": "x"}, {"keep": "smallest"}, {"max_candidates": 0}, {"max_candidates": 45}):
+        with pytest.raises(InputError):
+            construct(net, certify=False, **kw)
+
+
+@pytest.mark.parametrize("d, ms", [(2, (4, 12, 25)), (3, (6, 15))])
+def test_estimate_error_agrees_with_certified(d, ms):
+    for seed in range(2):
+        big = sample(d * 25, d, seed=seed, model="B")
+        for m in ms:
+            net = prefix(big, d * m)
+            r = construct(net, certify=False, block_rule="interleaved", keep="first")
+            f = Fraction(estimate_error(r, net.w))
+            if d == 2:
+                e = sup_error(net, neuron_mask=r.neuron_mask, weight_mask=r.weight_mask, tol=Fraction(1, 10**12))
+                assert abs(f - e.hi) <= Fraction(1, 10**9) * (1 + e.hi)
+            else:
+                # the estimate is a value at points of the sphere (<= sup) and within 1% of the sup
+                e = sup_error(net, neuron_mask=r.neuron_mask, weight_mask=r.weight_mask, tol=f / 10**4,
+                              decide_at=f * Fraction(101, 100), timeout=30)
+                assert e.hi <= f * Fraction(101, 100)
+                assert f <= e.hi * (1 + Fraction(1, 10**9))

@@ -121,3 +121,11 @@ def test_real_registry_graphs_are_acyclic_and_render():
     for r in theorem_ids(reg):
         g = subgraph(reg, r)
         layout(g)
+
+
+def test_cli_out_is_a_file_exit_3(monkeypatch, capsys, tmp_path):
+    _fake_claims.install(monkeypatch)
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    assert main(["blueprint", "--out", str(f)]) == 3
+    assert "--out" in capsys.readouterr().err

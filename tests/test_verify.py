@@ -278,3 +278,11 @@ def test_timeout_makes_a_hanging_check_unknown(monkeypatch, capsys):
     assert by["toy.hang"]["level"] == "UNKNOWN" and "timed out" in by["toy.hang"]["reason"]
     assert by["toy.lemma.a"]["level"] == "PROVED" and by["toy.lemma.b"]["level"] == "CHECKED"
     assert run_cli(capsys, "--timeout", "0")[0] == 3
+
+
+def test_unwritable_certificate_dir_is_bad_input(monkeypatch, capsys, tmp_path):
+    _fake_claims.install(monkeypatch)
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    code, out, err = run_cli(capsys, "--certificates", str(f / "sub"))
+    assert code == 3 and "--certificates" in err and "Traceback" not in err and out == ""

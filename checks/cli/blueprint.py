@@ -32,7 +32,7 @@ def _safe(name: str) -> str:
 
 def run(args) -> int:
     from checks.cli._render import err_console
-    from checks.cli.verify import build_report, evaluate_with_progress, expand_ids, stdout_to_stderr
+    from checks.cli.verify import build_report, evaluate_with_progress, expand_ids, make_dir, stdout_to_stderr
     from proofs import all_claims
     from proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
 
@@ -44,7 +44,7 @@ def run(args) -> int:
     for r in roots:                       # cycles / unknown dependencies: exit 3 before any work
         subgraph(reg, r)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    make_dir(out, "--out")
     # no ids: evaluate every claim, so the page's index also lists claims outside any theorem
     with stdout_to_stderr():
         statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs)

@@ -97,7 +97,10 @@ def run(args) -> int:
         for s in ("lower", "upper"):
             r[s]["level"] = levels.get(r[s]["claim"], {"level": "UNKNOWN", "reason": "no backing claim named"})
     if args.plot:
-        plot(rows, args.plot)
+        try:
+            plot(rows, args.plot)
+        except OSError as exc:
+            raise InputError(f"--plot: cannot write {args.plot!r}: {exc.strerror or exc}") from exc
         err_console.print(f"plot written to {args.plot}")
     if args.json:
         print_json({"rows": rows, "claims": levels})

@@ -95,13 +95,21 @@ def recheck_certificate(cert, table: dict | None = None) -> dict:
             "format": fmt}
 
 
+def make_dir(path: Path, what: str) -> None:
+    """Create an output directory, or raise InputError saying why it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{what}: cannot create directory {str(path)!r}: {exc.strerror or exc}") from exc
+
+
 # --- report ---------------------------------------------------------------------------------
 
 def build_report(statuses, *, certificates_dir: str | None = None, requested=None) -> dict:
     """The JSON report of ``evaluate`` results, with certificates re-checked (and written)."""
     outdir = Path(certificates_dir) if certificates_dir else None
     if outdir is not None:
-        outdir.mkdir(parents=True, exist_ok=True)
+        make_dir(outdir, "--certificates")
     claims = []
     counts = {"written": 0, "rechecked_ok": 0, "recheck_failed": 0, "stored_only": 0}
     any_refuted = False
@@ -268,6 +276,8 @@ def run(args) -> int:
         raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.list:
         return _list(ids)
+    if args.certificates:                      # fail before any check runs
+        make_dir(Path(args.certificates), "--certificates")
     t0 = time.perf_counter()
     with stdout_to_stderr():   # a check that prints must not corrupt the JSON / table on stdout
         statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs, timeout=args.timeout)

@@ -268,10 +268,27 @@ def _lin_ub(lo, hi, c, r, a, Rlo, Rhi):
     return np.maximum(np.abs(G_lo), np.abs(G_hi))
 
 
+_FLOAT_SAFE_LO, _FLOAT_SAFE_HI = Fraction(1, 2**300), Fraction(2**300)
+
+
+def _require_float_safe(net: Network, keep) -> None:
+    """The rounding allowance of the d >= 3 engine assumes every nonzero weight converts to a
+    *normal* float with relative error <= 2^-53 and that products of a few of them neither
+    underflow nor overflow.  Weights of magnitude outside [2^-300, 2^300] break that (a weight
+    1e-400 becomes 0.0), so such networks are refused rather than certified wrongly."""
+    entries = [net.v[i] for i in keep] + [x for i in keep for x in net.u[i]] + list(net.w)
+    for q in entries:
+        if q != 0 and not (_FLOAT_SAFE_LO <= abs(q) <= _FLOAT_SAFE_HI):
+            raise BudgetExceeded(
+                "the d >= 3 sup-error engine works in floating point with a proven rounding allowance; "
+                f"it needs every nonzero weight in [2^-300, 2^300] in magnitude, got {float(abs(q)):.3g}")
+
+
 def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int, decide_at: float | None = None) -> SupError:
     t0 = time.perf_counter()
     d = net.d
     keep = [i for i in range(net.n) if net.v[i] != 0 and any(x != 0 for x in net.u[i])]
+    _require_float_safe(net, keep)
     U = np.array([[float(x) for x in net.u[i]] for i in keep], dtype=float).reshape(len(keep), d)
     v = np.array([float(net.v[i]) for i in keep], dtype=float)
     w = np.array([float(x) for x in net.w], dtype=float)

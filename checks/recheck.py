@@ -821,7 +821,11 @@ def _check_factor(claim: _Claim, box, ev, res, max_sub, deadline):
             if e % 2 != 0:
                 raise _Reject("odd exponent claimed as an even power")
             continue
-        sign *= s
+        # s*h >= 0 is what the evidence below proves, so h**e has the sign s**e
+        # (an even power is >= 0 whatever s is; audit R1: multiplying by s regardless of e
+        # let a forged "(-x**2-1)**2 with s = -1" flip the product's sign)
+        if e % 2 == 1:
+            sign *= s
         if reason == "psd":
             Q = [[_fr(v, "gram") for v in row] for row in f["gram"]]
             # Q must represent s*h exactly: [1, x]^T Q [1, x] == s*h

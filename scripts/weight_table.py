@@ -73,7 +73,8 @@ M_MAX = {2: 80, 3: 80}          # units per block of the wide network (width d *
 MAX_CANDIDATES = 40
 SEEDS = 50
 QUANTILE = 0.9
-CERT_TIMEOUT = 20.0
+CERT_TIMEOUT = 10.0             # per sup_error call; with CERT_BOXES it bounds time and memory (~1 GB at 5M boxes)
+CERT_BOXES = 400_000
 DELTA = Fraction(1, 10)         # proved width: success probability >= 1 - DELTA
 
 
@@ -88,7 +89,7 @@ def certify(net: Network, res, eps: Fraction) -> tuple[bool, str]:
     """(hi <= eps certified by checks.superror, method or failure note)."""
     try:
         e = sup_error(net, neuron_mask=res.neuron_mask, weight_mask=res.weight_mask, tol=eps / 1000,
-                      timeout=CERT_TIMEOUT, decide_at=eps)
+                      timeout=CERT_TIMEOUT, max_boxes=CERT_BOXES, decide_at=eps)
     except BudgetExceeded as exc:
         return False, f"budget: {exc}"
     return e.hi <= eps, e.method
@@ -148,6 +149,7 @@ def scan_seed(d: int, seed: int, target: str) -> dict:
     if not monotone_s2:  # pragma: no cover - would contradict nesting + exact optima
         raise AssertionError(f"sum delta^2 increased with m (d={d}, seed={seed}, {target})")
     n_cert = 0
+    n_budget = 0
     out = {}
     for e_str, eps in zip(EPS_ALL, eps_q):
         m_a = next((k for k in ms if rows[k][0] <= eps * eps), None)
@@ -161,6 +163,7 @@ def scan_seed(d: int, seed: int, target: str) -> dict:
                 break
             ok, meth = certify(net, r, eps)
             n_cert += 1
+            n_budget += meth.startswith("budget")
             if not ok:
                 break
             m_s, how = k, meth
@@ -168,6 +171,7 @@ def scan_seed(d: int, seed: int, target: str) -> dict:
         if m_s is not None and how == "analytic":
             ok, meth = certify(rows[m_s][3], rows[m_s][2], eps)
             n_cert += 1
+            n_budget += meth.startswith("budget")
             how = meth if ok else "analytic (sup_error: " + meth + ")"
         m_float = next((k for k in ms if rows[k][1] <= float(eps) * (1 + 1e-9)), None)
         out[e_str] = {"n_s": None if m_s is None else d * m_s, "n_analytic": None if m_a is None else d * m_a,
@@ -177,7 +181,7 @@ def scan_seed(d: int, seed: int, target: str) -> dict:
     m_r = reach_width(big)
     return {"d": d, "seed": seed, "target": target, "w": [str(x) for x in big.w], "m_stop": m_stop,
             "n_cap": None if m_cap is None else d * m_cap, "n_reach": None if m_r is None else d * m_r,
-            "certifications": n_cert, "seconds": round(time.perf_counter() - t0, 3), "eps": out}
+            "certifications": n_cert, "certification_timeouts": n_budget, "seconds": round(time.perf_counter() - t0, 3), "eps": out}
 
 
 def quantile_index(k: int, q: float) -> int:
@@ -250,7 +254,7 @@ def analyse(results: list[dict], seeds: int) -> dict:
     return out
 
 
-def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int) -> str:
+def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int, n_budget: int) -> str:
     need = quantile_index(seeds, QUANTILE) + 1
     r_ci, s_ci = order_stat_ci(seeds, QUANTILE)
     L = ["# Weight pruning: measured and proved widths", "",
@@ -272,7 +276,7 @@ def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int) -> s
          "(the success set is not an up-set). *Cap* counts the seeds in which the 40-candidate cap discarded a "
          "candidate at some width ≤ q90 (0: the cap cannot have changed the entry).",
          ""]
-    for tg, title in (("unit", "Target w uniform on the unit sphere (the requested rows: eps ≤ 0.005 and above)"),
+    for tg, title in (("unit", "Target w uniform on the unit sphere (requested rows: eps 0.1 … 0.005; extra rows marked)"),
                       ("half", "Target w/2 (|w_j| ≤ 1/2; same networks): shows the resolution term")):
         L += [f"## {title}", "",
               "| d | eps | ln(1/eps) | q90 width | 95% CI | median n_s | seeds ok at q90 | non-mono | cap | proved width | proved / q90 |",
@@ -306,7 +310,7 @@ def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int) -> s
                          f"{med}; proved width slope {f['proved_slope']:.0f}.")
         L.append("")
     L += [f"Grid: m = 1 … {M_MAX[2]} units per block (n ≤ {2 * M_MAX[2]} for d = 2, ≤ {3 * M_MAX[3]} for d = 3). "
-          f"Certificates issued by `sup_error`: {n_cert}. "
+          f"Calls of `sup_error`: {n_cert} ({n_budget} ran out of budget and counted as failures). "
           f"Run time: {runtime:.0f} s with {workers} worker process(es) on {os.cpu_count()} cores "
           f"(shared machine).", ""]
     return "\n".join(L)
@@ -343,7 +347,8 @@ def main(argv=None) -> None:
     runtime = time.perf_counter() - t0
     an = analyse(results, args.seeds)
     n_cert = sum(r["certifications"] for r in results)
-    md = render(an, args.seeds, runtime, args.workers, n_cert)
+    n_budget = sum(r["certification_timeouts"] for r in results)
+    md = render(an, args.seeds, runtime, args.workers, n_cert, n_budget)
     Path(args.out_md).write_text(md)
     import flint
     import scipy
@@ -352,7 +357,8 @@ def main(argv=None) -> None:
               "seeds": list(range(args.seeds)), "dims": list(DIMS), "eps_requested": EPS_MAIN, "eps_extra": EPS_EXTRA,
               "targets": {"unit": "checks.network.sample(d*M_MAX, d, seed, model='B') target",
                           "half": "the same network with w halved"},
-              "m_max": M_MAX, "max_candidates": MAX_CANDIDATES, "quantile": QUANTILE, "delta_proved": str(DELTA),
+              "m_max": M_MAX, "max_candidates": MAX_CANDIDATES,
+              "certification_budget": {"timeout_s": CERT_TIMEOUT, "max_boxes": CERT_BOXES}, "quantile": QUANTILE, "delta_proved": str(DELTA),
               "method": "nested prefixes, interleaved blocks, keep first candidates, exact subset sums; "
                         "certified by checks.superror.sup_error (decide mode) or the analytic bound",
               "versions": {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
@@ -360,7 +366,10 @@ def main(argv=None) -> None:
               "runtime_seconds": round(runtime, 1), "workers": args.workers,
               "results": sorted(results, key=lambda r: (r["d"], r["target"], r["seed"]))}
     Path(args.out_json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out_json).write_text(json.dumps(record, indent=1) + "\n")
+    res = record.pop("results")
+    head = json.dumps(record, indent=1)[:-2]
+    body = ",\n".join("  " + json.dumps(r, separators=(",", ":")) for r in res)
+    Path(args.out_json).write_text(head + ',\n "results": [\n' + body + "\n ]\n}\n")
     print(md)
 
 

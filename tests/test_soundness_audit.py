@@ -395,3 +395,22 @@ def test_subset_sum_exact_with_ugly_rationals():
         r = eps_net(vals, a, b, radius)
         assert r.is_net and r.largest_gap == radius
         assert not eps_net(vals, a, b, radius - F(1, 10**30)).is_net
+
+
+# ----------------------------------------------------------------------------- 6. neuron solver
+def test_neuron_solver_encloses_brute_force_optimum():
+    """best_error's [lo, hi] must contain OPT = min_S sup error (d = 2: exact sup^2 per subset), and
+    solve_instance must never say achievable=True below OPT or False above it."""
+    from checks.network import sample
+    from checks.neuron_subset import best_error, solve_instance
+    from checks.superror import sqrt_bounds, sup_error
+
+    for seed, model in ((0, "A"), (0, "B"), (3, "B"), (5, "A")):
+        net = sample(6, 2, seed=seed, model=model, digits=3)
+        opt = min(sup_error(net, neuron_mask=[1 if i in S else 0 for i in range(6)]).sup_squared
+                  for k in range(7) for S in itertools.combinations(range(6), k))
+        r = best_error(net, timeout=20)
+        assert r.lo ** 2 <= opt <= r.hi ** 2
+        lo_s, hi_s = sqrt_bounds(opt, F(1, 10**12))
+        assert solve_instance(net, lo_s - F(1, 10**9), timeout=20).achievable is not True
+        assert solve_instance(net, hi_s + F(1, 10**9), timeout=20).achievable is not False

@@ -71,6 +71,32 @@ FUNCTIONS: dict[str, Callable] = {
     "relu": _one(lambda x: sp.Max(0, x), "relu"),
 }
 CONSTANTS = {"pi": sp.pi, "E": sp.E}
+# functions whose argument is restricted on the reals: sqrt needs >= 0, log > 0, asin/acos [-1, 1]
+_DOMAIN_KIND = {"sqrt": "sqrt", "log": "log", "ln": "log", "asin": "unit", "acos": "unit"}
+
+
+def _domain_kept(kind: str, a: sp.Expr, out: sp.Expr) -> bool:
+    """Does the built expression ``out`` still carry the domain restriction that the typed
+    ``kind(a)`` imposed, or is the restriction automatically true?  sympy evaluates
+    ``sqrt(x)**2`` to ``x`` and ``exp(log(x))`` to ``x`` as it builds them, which silently
+    extends the claim to points where the typed text is undefined (audit finding P1)."""
+    if kind == "sqrt" or kind == "power-base":
+        if a.is_nonnegative:
+            return True
+        return any(p.base == a and not p.exp.is_integer for p in out.atoms(sp.Pow))
+    if kind == "log":
+        return bool(a.is_positive) or any(L.args[0] == a for L in out.atoms(sp.log))
+    if kind == "unit":
+        if (a - 1).is_nonpositive and (a + 1).is_nonnegative:
+            return True
+        return any(f.args[0] == a for f in out.atoms(sp.asin, sp.acos))
+    if kind == "nonzero":
+        if a.is_nonzero:
+            return True
+        bases = [b for b in a.as_powers_dict() if not b.is_number]
+        pows = [p for p in out.atoms(sp.Pow) if p.exp.is_negative]
+        return bool(bases) and all(any(p.base == b for p in pows) for b in bases)
+    return True
 
 
 def _symbol(name: str) -> sp.Symbol:
@@ -91,6 +117,7 @@ class _Parser:
                 if v in FUNCTIONS or v in CONSTANTS or v in ("Piecewise", "True", "False"):
                     raise ExpressionError(f"variable name {v!r} clashes with a function or constant")
                 self.vars[v] = _symbol(v)
+        self.domain: list[tuple[str, sp.Expr]] = []   # (kind, argument) of every domain restriction typed
 
     def fail(self, node, msg):
         col = getattr(node, "col_offset", None)
@@ -153,12 +180,15 @@ class _Parser:
             if isinstance(op, ast.Div):
                 if b == 0:
                     self.fail(node, "division by zero")
+                self.domain.append(("nonzero", b))
                 return a / b
             if isinstance(op, ast.Pow):
                 if b.is_number and b.is_finite and abs(b) > MAX_EXPONENT:
                     self.fail(node, f"exponent {b} too large")
                 if a == 0 and b.is_number and (b.is_negative or b == 0):
                     self.fail(node, "0 to a non-positive power")
+                if not (b.is_integer and b.is_nonnegative):
+                    self.domain.append(("nonzero" if b.is_integer else "power-base", a))
                 return a ** b
             if isinstance(op, ast.BitXor):
                 self.fail(node, "'^' is not a power here; use '**'")
@@ -176,6 +206,11 @@ class _Parser:
                     self.fail(node, f"variable {fname!r} is not a function")
                 self.fail(node, f"unknown function {fname!r} (known: {', '.join(sorted(FUNCTIONS))}, Piecewise)")
             args = [self.expr(a, d) for a in node.args]
+            kind = _DOMAIN_KIND.get(fname)
+            if kind is not None and len(args) >= 1:
+                self.domain.append((kind, args[0]))
+                if fname == "log" and len(args) == 2:
+                    self.domain.append(("log", args[1]))
             out = FUNCTIONS[fname](*args)
             if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 self.fail(node, f"{fname} of these arguments is not a finite real number")
@@ -245,6 +280,10 @@ def _guard(fn):
         raise ExpressionError(f"cannot build the expression: {exc}") from None
 
 
+def _require_domain_kept(p: "_Parser", out, text: str) -> None:
+    require_domain_kept(p.domain, out, text.strip())
+
+
 def parse(text: str, variables: Iterable[str] | None = None) -> sp.Expr:
     """Parse ``text`` into a sympy expression (symbols are real).  With ``variables`` given,
     every other name is an error."""
@@ -253,6 +292,7 @@ def parse(text: str, variables: Iterable[str] | None = None) -> sp.Expr:
     out = _guard(lambda: p.expr(tree))
     if not isinstance(out, sp.Expr):
         raise ExpressionError(f"{text.strip()!r} is not a real-valued expression")
+    _require_domain_kept(p, out, text)
     if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
         raise ExpressionError(f"{text.strip()!r} is not a finite real expression")
     return out
@@ -275,7 +315,33 @@ def parse_relation(text: str, variables: Iterable[str] | None = None) -> tuple[s
     for side in (lhs, rhs):
         if not isinstance(side, sp.Expr) or side.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
             raise ExpressionError(f"{text.strip()!r}: both sides must be finite real expressions")
+    _require_domain_kept(p, sp.Tuple(lhs, rhs), text)
     return lhs, op, rhs
+
+
+def domain_atoms(expr: sp.Expr) -> list[tuple[str, sp.Expr]]:
+    """The domain restrictions a built expression carries: (kind, argument) pairs."""
+    out: list[tuple[str, sp.Expr]] = []
+    for a in sp.preorder_traversal(expr):
+        if isinstance(a, sp.Pow) and not (a.exp.is_integer and a.exp.is_nonnegative):
+            out.append(("nonzero" if a.exp.is_integer else "power-base", a.base))
+        elif isinstance(a, sp.log):
+            out.append(("log", a.args[0]))
+        elif isinstance(a, (sp.asin, sp.acos)):
+            out.append(("unit", a.args[0]))
+    return out
+
+
+def require_domain_kept(atoms, out: sp.Expr, text: str) -> None:
+    """ExpressionError if ``out`` (e.g. lhs - rhs after cancellation) lost one of ``atoms``."""
+    for kind, a in atoms:
+        if not _domain_kept(kind, a, out):
+            what = {"sqrt": f"{a} >= 0", "power-base": f"{a} >= 0", "log": f"{a} > 0",
+                    "unit": f"-1 <= {a} <= 1", "nonzero": f"{a} != 0"}[kind]
+            shown = " and ".join(sp.sstr(t) for t in out) if isinstance(out, sp.Tuple) else sp.sstr(out)
+            raise ExpressionError(
+                f"sympy reduces {text!r} to {shown!r}, dropping the condition {what} under which the typed "
+                "claim is defined; state the reduced form, with the condition built into the box")
 
 
 # --------------------------------------------------------------------------- compilation

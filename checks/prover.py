@@ -33,7 +33,8 @@ from flint import arb
 
 from .arith import interval, ball, workprec, is_finite, exact_endpoints
 from .errors import BoxError, ExpressionError, InputError
-from .expr import compile_arb, compile_float, is_smooth, parse, parse_relation, RELATIONS
+from .expr import (RELATIONS, compile_arb, compile_float, domain_atoms, is_smooth, parse, parse_relation,
+                   require_domain_kept)
 from .levels import Level
 from .numbers import fraction_to_str, to_fraction
 from .result import CheckResult
@@ -580,6 +581,9 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
     g = (L - R) if op in (">=", ">") else (R - L)
     strict = op in (">", "<")
     text = claim_text or f"{sp.sstr(L)} {op} {sp.sstr(R)}"
+    # lhs - rhs may cancel a sqrt/log/division of the typed claim (sqrt(x) >= sqrt(x) - 1 becomes
+    # 1 >= 0, "true" where sqrt(x) is undefined): refuse instead of proving the extended claim
+    require_domain_kept(domain_atoms(L) + domain_atoms(R), g, text)
     deadline = t0 + timeout
     smt_ok = use_smt and _smt_expressible(g)
     # an exactly decidable (polynomial / piecewise-linear) claim keeps 40% of the time for the SMT rung

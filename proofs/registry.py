@@ -4,7 +4,10 @@ A :class:`Claim` is data.  Its level is never stored: :func:`evaluate` runs the 
 and computes it bottom-up:
 
 1. any own check or corroboration REFUTED  -> REFUTED;
-2. no checks at all -> CLAIMED if the claim restates a paper (``source != "new"``), else UNKNOWN;
+2. no checks at all -> a pure composition if it has a written argument (``proof``) and lemmas
+   it composes (``proof_uses``): its own level is PROVED and rule 5 caps it by those lemmas
+   (the leanblueprint model: the glue is the written argument, the leaves are the lemmas);
+   otherwise CLAIMED if the claim restates a paper (``source != "new"``), else UNKNOWN;
 3. own level = the weakest of its required checks (they are the leaves of one proof,
    all needed); a skipped (slow, not requested) check counts as UNKNOWN;
 4. own PROVED needs a written glue argument (``proof`` names a docs page), else UNKNOWN;
@@ -170,7 +173,9 @@ def combine(claim: Claim, results: list[tuple[str, CheckResult | None]],
     for name, r in results + corroborations:
         if r is not None and r.level is Level.REFUTED:
             return Level.REFUTED, f"check {name!r} refuted it: {r.detail}"
-    if not claim.checks:
+    if not claim.checks and claim.proof and claim.proof_uses:
+        own, why = Level.PROVED, "composition: written argument over its proof_uses lemmas"
+    elif not claim.checks:
         own, why = (Level.CLAIMED, "no check yet; restated from its source") if claim.source != "new" \
             else (Level.UNKNOWN, "no check")
     else:

@@ -52,3 +52,13 @@ def test_cycle_rejected():
     reg = {"a": claim(id="a", uses=("b",)), "b": claim(id="b", proof_uses=("a",))}
     with pytest.raises(CycleError, match="cycle"):
         topological_order(reg, ["a"])
+
+
+def test_pure_composition_takes_its_lemmas_level():
+    c = claim(proof_uses=("y", "z"))
+    assert combine(c, [], [], {"y": Level.PROVED, "z": Level.PROVED})[0] is Level.PROVED
+    assert combine(c, [], [], {"y": Level.PROVED, "z": Level.CHECKED})[0] is Level.CHECKED
+    # without a written argument it is not a composition
+    assert combine(claim(proof=None, proof_uses=("y",)), [], [], {"y": Level.PROVED})[0] is Level.UNKNOWN
+    # only statement uses (no proof_uses): not a composition either
+    assert combine(claim(source="seed 001", uses=("y",)), [], [], {"y": Level.PROVED})[0] is Level.CLAIMED

@@ -30,7 +30,8 @@ from checks.arith import arb
 from checks.levels import Tri
 from checks.network import Network
 
-__all__ = ["slice_planes", "window_violation", "isolated_kink_violation", "PROPERTIES", "check_search",
+__all__ = ["slice_planes", "window_check", "window_violation", "isolated_kink_check", "isolated_kink_violation",
+           "PRECISIONS", "PROPERTIES", "check_search",
            "check_search_slow", "check_theorem_A_frequency", "check_theorem_B_frequency",
            "check_theorem_A_frequency_slow", "check_theorem_B_frequency_slow"]
 
@@ -66,75 +67,170 @@ def _h(net, S, e, z, theta):
     return tot
 
 
-def window_violation(net: Network, res, *, deltas=(Fraction(1, 20), Fraction(1, 8), Fraction(1, 4),
-                                                   Fraction(1, 2), Fraction(1)), grid: int = 9):
-    """None, or the first window where |D_delta h_S(m)| certainly exceeds 2(1+cos delta) hi."""
-    if net.model != "B" or not any(net.w):
-        return None
-    eps = arith.ball(res.hi)
+#: working precisions (bits) tried in turn; an undecided comparison at one precision is re-decided
+#: by re-running the whole property at the next one.
+PRECISIONS = (80, 160, 320, 640)
+
+
+def _cmp(a, op: str, b) -> Tri:
+    """Three-valued comparison (a module-level alias so that tests can force UNDECIDED)."""
+    return arith.compare3(a, op, b)
+
+
+class _Count:
+    """Comparisons made / left undecided in one evaluation of a property."""
+
+    def __init__(self):
+        self.comparisons = 0
+        self.undecided = 0
+
+    def __call__(self, a, op, b) -> Tri:
+        self.comparisons += 1
+        t = _cmp(a, op, b)
+        if t is Tri.UNDECIDED:
+            self.undecided += 1
+        return t
+
+
+def _ladder(once, precisions) -> dict:
+    """Run ``once(prec, count)`` at increasing precision until it finds a certain violation or leaves
+    no comparison undecided.  Returns {"violation", "undecided", "comparisons", "prec"}."""
+    if not precisions:
+        raise ValueError("need at least one precision")
+    for prec in precisions:
+        cnt = _Count()
+        with arith.workprec(prec):
+            bad = once(cnt)
+        if bad is not None or cnt.undecided == 0:
+            break
+    return {"violation": bad, "undecided": cnt.undecided, "comparisons": cnt.comparisons, "prec": prec}
+
+
+def _tally_add(tally, out: dict, name: str) -> None:
+    if tally is None:
+        return
+    tally["comparisons"] = tally.get("comparisons", 0) + out["comparisons"]
+    tally["undecided"] = tally.get("undecided", 0) + out["undecided"]
+    if out["undecided"]:
+        tally.setdefault("undecided_instances", []).append(name)
+    if out["prec"] > tally.get("max_prec", 0):
+        tally["max_prec"] = out["prec"]
+
+
+_DELTAS = (Fraction(1, 20), Fraction(1, 8), Fraction(1, 4), Fraction(1, 2), Fraction(1))
+
+
+def window_check(net: Network, res, *, deltas=_DELTAS, grid: int = 9, precisions=PRECISIONS) -> dict:
+    """The window inequality on the solver's subset, every comparison three-valued.
+
+    Returns {"violation": None | dict, "undecided": k, "comparisons": c, "prec": bits}: a violation
+    only if |D_delta h_S(m)| > 2(1+cos delta) hi holds *certainly*; ``undecided`` counts the
+    comparisons (cap exists, window inside the cap, the inequality itself) that arb could not decide
+    even at the last precision of the ladder.  The property is decided on this instance iff
+    violation is not None or undecided == 0."""
+    if net.model != "B" or not any(net.w) or not res.subset:
+        return {"violation": None, "undecided": 0, "comparisons": 0, "prec": 0}
     S = list(res.subset)
-    if not S:
-        return None
-    with arith.workprec(80):
+
+    def once(cmp):
+        eps = arith.ball(res.hi)
         nw, planes = slice_planes(net)
         ratio = eps / nw
-        if not (ratio < 1):
-            return None
+        t = cmp(ratio, "<", 1)
+        if t is not Tri.TRUE:
+            return None                        # FALSE: no cap, nothing to check; UNDECIDED: counted
         a = ratio.acos()                       # cap = [-a, a] (||w|| cos theta >= eps)
         for (e, z) in planes:
             for dl in deltas:
                 d_ = arith.ball(dl)
-                if not (d_ < a):
-                    continue
+                if cmp(d_, "<", a) is not Tri.TRUE:
+                    continue                   # FALSE: window not inside the cap; UNDECIDED: counted
                 bound = 2 * (1 + d_.cos()) * eps
                 for k in range(grid):
                     m = (a - d_) * arith.ball(Fraction(2 * k - (grid - 1), grid))   # |m| + delta < a
                     D = _h(net, S, e, z, m - d_) + _h(net, S, e, z, m + d_) - 2 * d_.cos() * _h(net, S, e, z, m)
-                    if arith.compare3(arith.absval(D), ">", bound) is Tri.TRUE:
+                    if cmp(arith.absval(D), ">", bound) is Tri.TRUE:
                         return {"delta": str(dl), "m": str(m.mid()), "D": str(D), "bound": str(bound),
                                 "eps_hi": str(res.hi), "subset": S}
-    return None
-
-
-def isolated_kink_violation(net: Network, res):
-    """None, or a kept unit whose cap kink violates |c_i| <= eps (1/sin(L-/2) + 1/sin(L+/2))."""
-    if net.model != "B" or not any(net.w):
         return None
+
+    return _ladder(once, precisions)
+
+
+def window_violation(net: Network, res, *, deltas=_DELTAS, grid: int = 9, tally: dict | None = None):
+    """None, or the first window where |D_delta h_S(m)| certainly exceeds 2(1+cos delta) hi.
+
+    None does not by itself mean "decided": pass a dict as ``tally`` to collect the number of
+    comparisons left undecided (or call :func:`window_check`)."""
+    out = window_check(net, res, deltas=deltas, grid=grid)
+    _tally_add(tally, out, "window_inequality")
+    return out["violation"]
+
+
+def isolated_kink_check(net: Network, res, *, precisions=PRECISIONS) -> dict:
+    """The isolated-kink bound |c_i| <= eps (1/sin(L-/2) + 1/sin(L+/2)) on the solver's subset, every
+    comparison three-valued; same return shape as :func:`window_check`.  Undecided: whether the cap
+    exists, whether a kept unit has a kink in the slice plane (projection radius > 0 or exactly 0),
+    whether a kink lies inside the cap, whether the neighbouring arcs have lengths in (0, pi), and the
+    bound itself."""
+    if net.model != "B" or not any(net.w) or not res.subset:
+        return {"violation": None, "undecided": 0, "comparisons": 0, "prec": 0}
     S = list(res.subset)
-    if not S:
-        return None
-    eps = arith.ball(res.hi)
-    with arith.workprec(80):
+
+    def once(cmp):
+        eps = arith.ball(res.hi)
         nw, planes = slice_planes(net)
         ratio = eps / nw
-        if not (ratio < 1):
+        if cmp(ratio, "<", 1) is not Tri.TRUE:
             return None
         a = ratio.acos()
         pi = arb.pi()
         for (e, z) in planes:
             kinks = []                            # (kappa, |c_i|, unit)
+            placed = True
             for i in S:
                 p = [sum((arith.ball(net.u[i][j]) * b[j] for j in range(net.d)), arb(0)) for b in (e, z)]
                 r = (p[0] * p[0] + p[1] * p[1]).sqrt()
-                if not (r > 0):
+                tr = cmp(r, ">", 0)
+                if tr is Tri.FALSE:
+                    continue                      # zero projection: no kink in this plane
+                if tr is Tri.UNDECIDED:
+                    placed = False                # a kink may or may not exist: arcs unknown (counted)
                     continue
                 phi = arb.atan2(p[1], p[0])
                 for kap in (phi + pi / 2, phi - pi / 2, phi + 3 * pi / 2, phi - 3 * pi / 2):
-                    if kap > -a and kap < a:
+                    inside = cmp(kap, ">", -a) is Tri.TRUE and cmp(kap, "<", a) is Tri.TRUE
+                    if inside:
                         kinks.append((kap, arith.absval(arith.ball(net.v[i]) * r), i))
-                    elif not (kap <= -a or kap >= a):
-                        return None               # a kink too close to the cap edge to place: skip
+                    elif not (cmp(kap, "<=", -a) is Tri.TRUE or cmp(kap, ">=", a) is Tri.TRUE):
+                        placed = False            # a kink too close to the cap edge to place
+            if not placed:
+                continue                          # the arcs of this plane are unknown (counted above)
             kinks.sort(key=lambda t: float(t[0].mid()))
             for k, (kap, c, i) in enumerate(kinks):
                 left = kap - (kinks[k - 1][0] if k > 0 else -a)
                 right = (kinks[k + 1][0] if k + 1 < len(kinks) else a) - kap
-                if not (left > 0 and right > 0 and left < pi and right < pi):
-                    continue
+                tl = [cmp(left, ">", 0), cmp(right, ">", 0)]
+                if tl[0] is not Tri.TRUE or tl[1] is not Tri.TRUE:
+                    continue                      # overlapping kink balls (UNDECIDED: counted)
+                tl = [cmp(left, "<", pi), cmp(right, "<", pi)]
+                if tl[0] is not Tri.TRUE or tl[1] is not Tri.TRUE:
+                    continue                      # an arc >= pi: bound does not apply (UNDECIDED: counted)
                 bound = eps * (1 / (left / 2).sin() + 1 / (right / 2).sin())
-                if arith.compare3(c, ">", bound) is Tri.TRUE:
+                if cmp(c, ">", bound) is Tri.TRUE:
                     return {"unit": i, "c_abs": str(c), "bound": str(bound), "L_minus": str(left),
                             "L_plus": str(right), "eps_hi": str(res.hi), "subset": S}
-    return None
+        return None
+
+    return _ladder(once, precisions)
+
+
+def isolated_kink_violation(net: Network, res, *, tally: dict | None = None):
+    """None, or a kept unit whose cap kink certainly violates |c_i| <= eps (1/sin(L-/2) + 1/sin(L+/2)).
+    As for :func:`window_violation`, pass ``tally`` to collect undecided comparisons."""
+    out = isolated_kink_check(net, res)
+    _tally_add(tally, out, "isolated_kink_bound")
+    return out["violation"]
 
 
 PROPERTIES = {"window_inequality": window_violation, "isolated_kink_bound": isolated_kink_violation}
@@ -162,18 +258,29 @@ def _save_findings(findings) -> list[str]:
     return paths
 
 
-def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 60.0):
-    """CHECKED: on every stated instance (6 families x widths x dims, seeded) the solver's optimal
-    subset satisfies the window inequality and the isolated-kink bound (certified in arb).
-    REFUTED with the saved instance if any violation is found."""
+def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 60.0, families=None):
+    """CHECKED: on every stated instance (6 families x widths x dims, ``per_cell`` seeded instances per
+    cell) the solver's best subset satisfies the window inequality and the isolated-kink bound, every
+    comparison decided in arb (re-decided at up to 640 bits when undecided).  UNKNOWN if any comparison
+    stays undecided or the budget ends; REFUTED with the saved instance if a certain violation is found."""
+    from functools import partial
+
     from checks.counterexample import FAMILIES, search
     from checks.levels import Level
     from checks.result import CheckResult, Timer
 
+    fams = FAMILIES if families is None else tuple(families)
+    tally: dict = {}
+    props = {"window_inequality": partial(window_violation, tally=tally),
+             "isolated_kink_bound": partial(isolated_kink_violation, tally=tally)}
     with Timer() as t:
-        rep = search(PROPERTIES, families=FAMILIES, widths=widths, dims=dims, per_cell=per_cell, seed=0,
+        rep = search(props, families=fams, widths=widths, dims=dims, per_cell=per_cell, seed=0,
                      budget=budget, solver_timeout=20.0)
     data = {k: v for k, v in rep.to_json().items() if k != "findings"}
+    data["solver_not_proven_optimal"] = data.pop("undecided")
+    data["comparisons"] = tally.get("comparisons", 0)
+    data["undecided_comparisons"] = tally.get("undecided", 0)
+    data["max_precision_bits"] = tally.get("max_prec", 0)
     if rep.findings:
         paths = _save_findings(rep.findings)
         return CheckResult(Level.REFUTED, "exact-solver+arb", t.seconds,
@@ -182,9 +289,15 @@ def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 
     if not rep.complete:
         return CheckResult(Level.UNKNOWN, "exact-solver+arb", t.seconds,
                            f"budget ended after {rep.instances} instances, no violation", data=data)
+    if data["undecided_comparisons"]:
+        return CheckResult(Level.UNKNOWN, "exact-solver+arb", t.seconds,
+                           f"{data['undecided_comparisons']} of {data['comparisons']} arb comparisons undecided "
+                           f"up to {PRECISIONS[-1]} bits ({len(tally.get('undecided_instances', []))} property "
+                           f"evaluations affected); no certain violation", data=data)
     return CheckResult(Level.CHECKED, "exact-solver+arb", t.seconds,
-                       f"{rep.instances} instances ({len(FAMILIES)} families, n in {list(widths)}, d in {list(dims)}), "
-                       f"{rep.checks} property checks, no violation", data=data)
+                       f"{rep.instances} instances ({len(fams)} families, n in {list(widths)}, d in {list(dims)}, "
+                       f"{per_cell} per cell), {rep.checks} property checks, {data['comparisons']} arb comparisons "
+                       f"all decided (max {data['max_precision_bits']} bits), no violation", data=data)
 
 
 def check_search_slow():

@@ -50,3 +50,54 @@ def test_search_bad_input():
         search({}, widths=(4,))
     with pytest.raises(InputError):
         search(PROPERTIES, widths=(20,))
+
+
+# --------------------------------------------------------------------------- undecided comparisons (audit W1)
+from fractions import Fraction  # noqa: E402
+
+import bounds.gap_search as gs  # noqa: E402
+from checks.levels import Level, Tri  # noqa: E402
+from checks.network import Network  # noqa: E402
+
+
+def test_search_check_is_checked_only_with_every_comparison_decided():
+    r = gs.check_search(widths=(5,), dims=(2,), families=("gaussian", "w_near_hidden"))
+    assert r.level is Level.CHECKED
+    assert r.data["comparisons"] > 0 and r.data["undecided_comparisons"] == 0
+
+
+def test_forced_undecided_comparison_gives_unknown(monkeypatch):
+    """Every arb comparison forced UNDECIDED: no violation can be certain, and the check must say
+    UNKNOWN with the count, never CHECKED."""
+    monkeypatch.setattr(gs, "_cmp", lambda a, op, b: Tri.UNDECIDED)
+    r = gs.check_search(widths=(5,), dims=(2,), families=("gaussian",))
+    assert r.level is Level.UNKNOWN
+    assert r.data["undecided_comparisons"] >= 1 and "undecided" in r.detail
+    assert r.data["max_precision_bits"] == gs.PRECISIONS[-1]     # the whole ladder was tried
+
+
+def test_undecided_comparison_is_redecided_at_higher_precision(monkeypatch):
+    """A comparison undecided at the first precision only is re-decided by the ladder."""
+    real = gs._cmp
+    from flint import ctx
+
+    def flaky(a, op, b):
+        return Tri.UNDECIDED if ctx.prec <= gs.PRECISIONS[0] else real(a, op, b)
+
+    monkeypatch.setattr(gs, "_cmp", flaky)
+    net = make_instance("gaussian", 5, 2, seed=521)
+    res = best_error(net, timeout=20)
+    assert res.subset                                # a nonempty subset: the property has work to do
+    out = gs.window_check(net, res)
+    assert out["undecided"] == 0 and out["prec"] == gs.PRECISIONS[1] and out["comparisons"] > 0
+
+
+def test_kink_exactly_at_cap_edge_stays_undecided():
+    """A genuine undecidable case: w = e1, eps = hi = 0 (cap = [-pi/2, pi/2]) and a kept unit u = e1
+    whose kinks sit exactly at +-pi/2; arb can never place them, so the property is not decided."""
+    net = Network("B", (Fraction(1), Fraction(0)), ((Fraction(1), Fraction(0)),), (Fraction(1),))
+    res = replace(best_error(net, timeout=20), hi=Fraction(0), subset=(0,))
+    out = gs.isolated_kink_check(net, res)
+    assert out["violation"] is None and out["undecided"] >= 1 and out["prec"] == gs.PRECISIONS[-1]
+    tally = {}
+    assert gs.isolated_kink_violation(net, res, tally=tally) is None and tally["undecided"] >= 1

@@ -49,7 +49,7 @@ from checks.numbers import to_fraction
 from .matching import nearest_distance_sample
 
 __all__ = ["Layer", "fc_layers", "width_formula", "eta_formula", "required_width", "width_grid",
-           "simulate", "clopper_pearson", "conv_decomposition_identity", "conv_norm_instances",
+           "simulate", "clopper_pearson", "union_bound_step", "conv_decomposition_identity", "conv_norm_instances",
            "GRID_EPS", "GRID_DELTA", "DEFAULT_DIMS", "CONSTANTS"]
 
 GRID_EPS = ("0.1", "0.05", "0.01")
@@ -162,15 +162,52 @@ def required_width(eps, delta, layers: Sequence[Layer] | Sequence[int] = DEFAULT
         Nball = (ball(Fraction(M)) / ball(d)).log() / ball(q)
         N = int(math.ceil(upper_fraction(Nball)))
         # certify the union bound: M exp(-q N) <= delta
-        fail = ball(Fraction(M)) * (-(ball(q) * N)).exp()
-        if compare3(fail, "<=", ball(d)) is not Tri.TRUE:
+        for _ in range(3):
+            fail = ball(Fraction(M)) * (-(ball(q) * N)).exp()
+            if compare3(fail, "<=", ball(d)) is Tri.TRUE:
+                break
             N += 1
+        else:
+            raise RuntimeError("internal: union bound M exp(-q N) <= delta not certified")
     return {"method": method, "eps": str(e), "delta": str(d), "K": str(Kq),
             "keep_probability": str(pq) if method == "random" else None,
             "tau": str(tq) if method == "magnitude" else None,
             "L": L, "M": M, "P_squared": str(P2), "eta_lo": str(eta_lo), "t": str(t),
             "q_lower": str(q), "N": N, "total_candidates": N * M,
             "layers": [l.to_json() for l in layers]}
+
+
+def union_bound_step() -> dict:
+    """The width step of the theorems, checked by sympy for symbolic positive q, M, delta, N, K, p,
+    eta, tau (all positive reals; the lemma's hypotheses M >= 1, 0 < delta < 1 only make N0 > 0):
+
+    (a) at N0 = log(M/delta)/q, M exp(-q N0) = delta exactly;
+    (b) d/dN [M exp(-q N)] = -q M exp(-q N) < 0, so N >= N0 implies M exp(-q N) <= delta, i.e. each of
+        the M bundles fails with probability <= exp(-q N) <= delta/M and the union bound gives
+        P(some bundle fails) <= M (delta/M) = delta;
+    (c) the per-candidate rates: random pruning q = p * (2 eta) * 1/(2K) = p eta/K (keep probability
+        times the window mass eta/K of Uniform[-K, K]); magnitude pruning q = (2 eta - tau eta)/(2K)
+        (seed002.matching.window with t = tau eta);
+    (d) width_formula(method) equals log(M/delta)/q for both methods.
+
+    Returns {"ok": bool, "parts": {name: bool}}."""
+    q, N, eta = sp.symbols("q N eta", positive=True)
+    f = M_s * sp.exp(-q * N)
+    N0 = sp.log(M_s / delta_s) / q
+    parts = {}
+    parts["value_at_N0"] = sp.simplify(f.subs(N, N0) - delta_s) == 0
+    dfd = sp.diff(f, N)
+    parts["derivative_form"] = sp.simplify(dfd + q * M_s * sp.exp(-q * N)) == 0
+    parts["derivative_negative"] = bool((-q * M_s * sp.exp(-q * N)).is_negative)
+    q_rand = p_s * eta / K_s
+    q_mag = (2 * eta - tau_s * eta) / (2 * K_s)
+    parts["random_rate"] = sp.simplify(p_s * (2 * eta) / (2 * K_s) - q_rand) == 0
+    parts["magnitude_rate"] = sp.simplify((2 * eta - tau_s * eta) / (2 * K_s) - q_mag) == 0 \
+        and bool(sp.factor(q_mag.subs(tau_s, 1 - sp.Symbol("s", nonnegative=True))).is_positive)   # q > 0, tau <= 1
+    et = eta_formula()
+    parts["random_width"] = sp.simplify(width_formula("random") - N0.subs(q, q_rand.subs(eta, et))) == 0
+    parts["magnitude_width"] = sp.simplify(width_formula("magnitude") - N0.subs(q, q_mag.subs(eta, et))) == 0
+    return {"ok": all(parts.values()), "parts": parts}
 
 
 def width_grid(layers=DEFAULT_DIMS, *, method="random", eps_grid=GRID_EPS, delta_grid=GRID_DELTA, **kw) -> list[dict]:

@@ -70,3 +70,38 @@ def test_conv_helpers():
 def test_conv_layer_constants():
     l = rp.Layer.conv(2, 3, 9)
     assert l.M == 54 and l.c2 == 81 * 6
+
+
+# --------------------------------------------------------------------------- audit W2: theorem levels
+def test_union_bound_step_is_proved_symbolically():
+    from bounds.random_pruning import union_bound_step
+
+    r = union_bound_step()
+    assert r["ok"] and set(r["parts"]) >= {"value_at_N0", "derivative_negative", "random_width", "magnitude_width"}
+
+
+def test_union_bound_step_detects_a_wrong_width(monkeypatch):
+    """Falsifiability: a width formula off by a factor 2 is not confirmed."""
+    import sympy as sp
+
+    import bounds.random_pruning as rp
+
+    real = rp.width_formula
+    monkeypatch.setattr(rp, "width_formula", lambda m="random": real(m) / 2 if m == "random" else real(m))
+    r = rp.union_bound_step()
+    assert not r["ok"] and r["parts"]["random_width"] is False and r["parts"]["magnitude_width"] is True
+    assert sp.simplify(real("random") - 2 * rp.width_formula("random")) == 0
+
+
+def test_theorems_rest_on_lemmas_and_grid_is_an_instance_check():
+    from checks.levels import Level
+    from proofs.claims.seed002 import check_grid_magnitude
+    from proofs.registry import all_claims
+
+    reg = all_claims()
+    for cid in ("seed002.theorem.random", "seed002.theorem.magnitude"):
+        c = reg[cid]
+        assert c.checks == () and c.proof and "seed002.union_bound" in c.proof_uses
+        assert {"seed002.perturbation", "seed002.matching"} <= set(c.proof_uses)
+        assert any(ch.name == "certified-grid-instances" for ch in c.corroborations)
+    assert check_grid_magnitude().level is Level.CHECKED

@@ -24,7 +24,7 @@ import sympy as sp
 from checks.errors import InputError
 from checks.numbers import to_fraction
 
-__all__ = ["weight_pruning_lower_width", "lower_width_formula", "CONSTANTS"]
+__all__ = ["weight_pruning_lower_width", "lower_width_formula", "counting_equivalence", "CONSTANTS"]
 
 eps, d, p = sp.symbols("eps d p", positive=True)
 
@@ -48,6 +48,34 @@ def weight_pruning_lower_width(eps_, d_, p_=1) -> int:
     while Fraction(2) ** (n * (d_ + 1)) * (4 * e) ** d_ < pq:
         n += 1
     return n
+
+
+def counting_equivalence() -> dict:
+    """The counting step as a symbolic statement, checked by sympy for every real n and all
+    eps, d, p > 0 (no grid):
+
+    (a) log2(2^{n(d+1)} (4 eps)^d / p) = n(d+1) - (d log2(1/(4 eps)) + log2 p)   (identity);
+    (b) d/dx log2 x = 1/(x ln 2) > 0, so log2 is strictly increasing on (0, oo) and
+        2^{n(d+1)} >= p (1/(4 eps))^d  <=>  2^{n(d+1)} (4 eps)^d / p >= 1  <=>  n(d+1) >= d log2(1/(4 eps)) + log2 p;
+    (c) (1/(4 eps))^d (4 eps)^d = 1 (the rewriting in (b));
+    (d) p = 1: the bound is d/(d+1) log2(1/(4 eps)), and d/(d+1) - 1/2 = (d-1)/(2(d+1)) >= 0 for d >= 1,
+        so n >= (1/2) log2(1/(4 eps)) whenever eps <= 1/4: Omega(log(1/eps)).
+
+    Returns {"ok": bool, "parts": {name: bool}}."""
+    n = sp.Symbol("n", real=True)
+    x = sp.Symbol("x", positive=True)
+    s_ = sp.Symbol("s", nonnegative=True)
+    parts = {}
+    lhs = sp.expand_log(sp.log(2 ** (n * (d + 1)) * (4 * eps) ** d / p, 2))
+    rhs = n * (d + 1) - (d * sp.log(1 / (4 * eps), 2) + sp.log(p, 2))
+    parts["log_identity"] = sp.simplify(sp.expand_log(lhs - rhs)) == 0
+    dlog = sp.diff(sp.log(x, 2), x)
+    parts["log2_increasing"] = sp.simplify(dlog - 1 / (x * sp.log(2))) == 0 and bool(dlog.is_positive)
+    parts["rewrite"] = sp.simplify((1 / (4 * eps)) ** d * (4 * eps) ** d - 1) == 0
+    parts["p_equals_1"] = sp.simplify(lower_width_formula().subs(p, 1) - d / (d + 1) * sp.log(1 / (4 * eps), 2)) == 0
+    half = sp.factor((d / (d + 1) - sp.Rational(1, 2)).subs(d, 1 + s_))
+    parts["ratio_at_least_half"] = bool(half.is_nonnegative)
+    return {"ok": all(parts.values()), "parts": parts}
 
 
 CONSTANTS = [

@@ -41,3 +41,33 @@ def test_separation_exact_d2():
     # sharp: w' = -w
     R = sup_error(Network("A", (Fraction(1), Fraction(0)), ((Fraction(-1), Fraction(0)),), (Fraction(1),))).sup_squared
     assert R == 1
+
+
+# --------------------------------------------------------------------------- audit W2: symbolic leaf
+def test_counting_equivalence_symbolic():
+    from bounds.counting import counting_equivalence
+
+    r = counting_equivalence()
+    assert r["ok"] and all(r["parts"].values()) and len(r["parts"]) == 5
+
+
+def test_counting_equivalence_detects_a_wrong_formula(monkeypatch):
+    """Falsifiability: a bound with d + 2 in place of d + 1 is not confirmed."""
+    import bounds.counting as bc
+
+    monkeypatch.setattr(bc, "lower_width_formula",
+                        lambda: (bc.d * bc.sp.log(1 / (4 * bc.eps), 2) + bc.sp.log(bc.p, 2)) / (bc.d + 2))
+    r = bc.counting_equivalence()
+    assert not r["ok"] and r["parts"]["p_equals_1"] is False and r["parts"]["log_identity"] is True
+
+
+def test_counting_claims_rest_on_the_symbolic_leaf():
+    from checks.levels import Level
+    from proofs.claims.gap_upper import check_counting_numbers
+    from proofs.registry import all_claims
+
+    reg = all_claims()
+    for cid in ("gap.upper.counting_lower", "gap.upper.log_optimal"):
+        assert [ch.run.__name__ for ch in reg[cid].checks] == ["check_counting_equivalence"]
+        assert [ch.name for ch in reg[cid].corroborations] == ["numbers"]
+    assert check_counting_numbers().level is Level.CHECKED

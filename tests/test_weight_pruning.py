@@ -61,3 +61,26 @@ def test_lemma_bound_against_simulation():
     z = np.round(rng.uniform(-1, 1, size=4000) * 10**6).astype(np.int64)
     _, err = batch_best_subset_sum(V, z)
     assert (err <= 10**6 // 4).mean() >= 1 - (7 / 8) ** 12
+
+
+# --------------------------------------------------------------------------- audit W2: Cauchy-Schwarz, every d
+def test_cauchy_schwarz_leaf_symbolic_length():
+    from checks.levels import Level
+    from proofs.claims.gap_upper import cauchy_schwarz_parts, check_cauchy_schwarz_all_d
+
+    assert cauchy_schwarz_parts()["ok"]
+    assert check_cauchy_schwarz_all_d().level is Level.PROVED
+    for wrong in (-1, -3, 2):                 # a wrong coefficient of B must not be "proved"
+        r = cauchy_schwarz_parts(rhs_B_coeff=wrong)
+        assert not r["ok"] and r["parts"]["sum_expansion_symbolic_n"] is False
+
+
+def test_construction_leaves_cover_every_d():
+    from proofs.registry import all_claims
+
+    c = all_claims()["gap.upper.construction"]
+    names = [ch.name for ch in c.checks]
+    assert "cauchy_schwarz_all_d" in names and not any("d3" in n for n in names)
+    w = all_claims()["gap.upper.width"]
+    assert "width_numbers" not in [ch.name for ch in w.checks]
+    assert "width_numbers" in [ch.name for ch in w.corroborations]

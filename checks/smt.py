@@ -450,6 +450,7 @@ def prove_forall(lhs, op: str, rhs, box: Mapping[str, tuple] | None = None, *,
 
     def result(level: Level, method: str, detail: str, witness=None, data=None) -> CheckResult:
         c = cert({"witness": witness} if witness else None)
+        c["level"] = level.value          # the re-checker confirms exactly this level (audit N1)
         return CheckResult(level, method, time.perf_counter() - t0, detail, witness=witness, certificate=c,
                            data=data or {})
 
@@ -678,20 +679,30 @@ def feasible_01(rows: list[tuple[list[Fraction], str, Fraction]], n: int, *, tim
 class SmtRecheck:
     ok: bool
     detail: str
+    level: str | None = None     # the level (smt-forall) or status (feasibility) that was confirmed
 
 
-def recheck_certificate(cert: Mapping[str, Any], *, timeout: float = 30.0) -> SmtRecheck:
+def recheck_certificate(cert: Mapping[str, Any], *, timeout: float = 30.0, level: str | None = None) -> SmtRecheck:
     """Re-verify a ``prunecert-smt/1`` certificate written by prove_forall or feasible_01.
 
     The SMT-LIB2 script is re-derived from the recorded statement (or rows) and must equal
-    the recorded one (an altered script or statement is rejected).  A witness / assignment
-    is re-checked in exact rational arithmetic; an "unsat"-based answer (PROVED,
-    infeasible) is re-decided by running z3 and cvc5 again, both of which must say unsat.
+    the recorded one (an altered script or statement is rejected).  The certificate's recorded
+    level (``"level"``: PROVED / REFUTED for prove_forall; ``"status"``: feasible / infeasible for
+    feasible_01) is what is confirmed, and the evidence must be of that kind: a REFUTED / feasible
+    certificate needs a witness / assignment, re-checked in exact rational arithmetic; a PROVED /
+    infeasible one must carry none and is re-decided by running z3 and cvc5 again, both of which
+    must say unsat.  Any other recorded level has nothing to re-check (ok=False).  A prove_forall
+    certificate written before levels were recorded (no ``"level"`` field) is re-checked as before
+    and its level inferred from its evidence (the detail says "legacy").  ``level``, if given,
+    must equal the confirmed level.
     """
     try:
-        return _recheck(cert, timeout)
+        r = _recheck(cert, timeout)
     except (InputError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
         return SmtRecheck(False, f"malformed certificate: {type(exc).__name__}: {exc}")
+    if r.ok and level is not None and r.level != level:
+        return SmtRecheck(False, f"certificate confirms {r.level}, not the expected {level}", r.level)
+    return r
 
 
 def _both_unsat(script: str, timeout: float) -> SmtRecheck:
@@ -711,18 +722,25 @@ def _recheck(cert, timeout) -> SmtRecheck:
         fixed = {int(k): int(v) for k, v in cert.get("fixed", {}).items()}
         status = cert["status"]
         if status == "feasible":
+            if cert.get("assignment") is None:
+                return SmtRecheck(False, "status feasible but no assignment recorded")
             x = [int(v) for v in cert["assignment"]]
             ok = len(x) == n and check_assignment(rows, x) and all(x[i] == v for i, v in fixed.items())
-            return SmtRecheck(ok, "assignment re-checked exactly" if ok else "assignment violates a row")
+            return SmtRecheck(ok, "status feasible: assignment re-checked exactly" if ok
+                              else "assignment violates a row", "feasible" if ok else None)
         if status == "infeasible":
+            if cert.get("assignment") is not None:
+                return SmtRecheck(False, "status infeasible but an assignment is recorded")
             if len(fixed) == n:
                 x = [fixed[i] for i in range(n)]
                 ok = not check_assignment(rows, x)
-                return SmtRecheck(ok, "fixed assignment violates a row" if ok else "fixed assignment is feasible")
+                return SmtRecheck(ok, "status infeasible: fixed assignment violates a row" if ok
+                                  else "fixed assignment is feasible", "infeasible" if ok else None)
             script = feasible_01_script(rows, n, fixed)
             if script != cert.get("smtlib2"):
                 return SmtRecheck(False, "recorded SMT-LIB2 script does not match the recorded rows")
-            return _both_unsat(script, timeout)
+            r = _both_unsat(script, timeout)
+            return SmtRecheck(r.ok, "status infeasible: " + r.detail, "infeasible" if r.ok else None)
         return SmtRecheck(False, f"nothing to re-check for status {status!r}")
     if kind != "smt-forall":
         return SmtRecheck(False, f"unknown certificate kind {kind!r}")
@@ -742,11 +760,27 @@ def _recheck(cert, timeout) -> SmtRecheck:
     if script != cert.get("smtlib2"):
         return SmtRecheck(False, "recorded SMT-LIB2 script does not match the recorded statement and box")
     w = cert.get("witness")
-    if w:
+    recorded = cert.get("level")
+    legacy = "level" not in cert
+    if legacy:
+        recorded = "REFUTED" if w else "PROVED"
+        tag = " (legacy certificate without a level; inferred from its evidence)"
+    else:
+        tag = ""
+    if recorded == "REFUTED":
+        if not w:
+            return SmtRecheck(False, "level REFUTED but no witness recorded")
         point = {n: Fraction(w[n]) for n in tr.symbols}
         verdict, why = _recheck_point(lhs, st_["op"], rhs, tr.symbols, bx, point)
-        return SmtRecheck(verdict == "violated", f"witness re-checked exactly: {verdict} ({why})")
-    answers = cert.get("answers", [])
-    if [a.get("solver") for a in answers] != list(SOLVERS) or any(a.get("status") != "unsat" for a in answers):
-        return SmtRecheck(False, "certificate records neither a witness nor unsat answers from z3 and cvc5")
-    return _both_unsat(script, timeout)
+        ok = verdict == "violated"
+        return SmtRecheck(ok, f"level REFUTED: witness re-checked exactly: {verdict} ({why}){tag}",
+                          "REFUTED" if ok else None)
+    if recorded == "PROVED":
+        if w:
+            return SmtRecheck(False, "level PROVED but a witness is recorded")
+        answers = cert.get("answers", [])
+        if [a.get("solver") for a in answers] != list(SOLVERS) or any(a.get("status") != "unsat" for a in answers):
+            return SmtRecheck(False, "level PROVED but the certificate does not record unsat answers from z3 and cvc5")
+        r = _both_unsat(script, timeout)
+        return SmtRecheck(r.ok, f"level PROVED: {r.detail}{tag}", "PROVED" if r.ok else None)
+    return SmtRecheck(False, f"nothing to re-check for level {recorded!r}")

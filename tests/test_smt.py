@@ -470,3 +470,55 @@ def test_relu_claims_point_at_existing_anchors():
              for h in re.findall(r"^#+\s+(.*)$", text, flags=re.M)}
     for claim in CLAIMS:
         assert claim.proof.split("#")[1] in slugs, claim.id
+
+
+def test_certificate_level_is_recorded_and_confirmed_exactly():
+    """Audit N1: the certificate records its level and the re-checker confirms exactly that level;
+    swapping the level (or the evidence) is rejected."""
+    import copy
+
+    from checks.smt import recheck_certificate
+
+    xr, yr = sp.symbols("x y", real=True)
+    box = {"x": (-1, 1), "y": (-1, 1)}
+    proved = prove_forall(xr ** 2 + yr ** 2, ">=", 2 * xr * yr, box)
+    refuted = prove_forall(xr ** 2 + yr ** 2, ">=", 2 * xr * yr + sp.Rational(1, 10 ** 12), box)
+    assert proved.certificate["level"] == "PROVED" and refuted.certificate["level"] == "REFUTED"
+    rp_, rr_ = recheck_certificate(proved.certificate), recheck_certificate(refuted.certificate)
+    assert rp_.ok and rp_.level == "PROVED" and rr_.ok and rr_.level == "REFUTED"
+    assert recheck_certificate(proved.certificate, level="PROVED").ok
+    assert not recheck_certificate(refuted.certificate, level="PROVED").ok       # a REFUTED file for a PROVED check
+    assert not recheck_certificate(proved.certificate, level="REFUTED").ok
+    # swapped status fields
+    bad = copy.deepcopy(refuted.certificate)
+    bad["level"] = "PROVED"
+    assert not recheck_certificate(bad).ok                                       # a witness cannot prove
+    bad = copy.deepcopy(proved.certificate)
+    bad["level"] = "REFUTED"
+    assert not recheck_certificate(bad).ok                                       # unsat answers cannot refute
+    bad = copy.deepcopy(proved.certificate)
+    bad["witness"] = {"x": "0", "y": "0"}
+    assert not recheck_certificate(bad).ok                                       # PROVED with a witness
+    bad = copy.deepcopy(proved.certificate)
+    bad["level"] = "UNKNOWN"
+    assert not recheck_certificate(bad).ok
+    # the SMT-LIB2 text is unchanged by the new field, and a legacy certificate (no level) still re-checks
+    legacy = copy.deepcopy(proved.certificate)
+    del legacy["level"]
+    r = recheck_certificate(legacy)
+    assert r.ok and r.level == "PROVED" and "legacy" in r.detail
+    legacy = copy.deepcopy(refuted.certificate)
+    del legacy["level"]
+    assert recheck_certificate(legacy).level == "REFUTED"
+    # feasibility: the status is confirmed, and swapping it is rejected
+    feas = feasible_01([([1, 1, 1], ">=", 2)], 3)
+    infeas = feasible_01([([1, 1, 1], ">=", 4)], 3)
+    assert recheck_certificate(feas.certificate, level="feasible").ok
+    assert recheck_certificate(infeas.certificate, level="infeasible").ok
+    bad = copy.deepcopy(feas.certificate)
+    bad["status"] = "infeasible"
+    assert not recheck_certificate(bad).ok
+    bad = copy.deepcopy(infeas.certificate)
+    bad["status"] = "feasible"
+    assert not recheck_certificate(bad).ok
+    assert not recheck_certificate(feas.certificate, level="infeasible").ok

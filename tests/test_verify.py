@@ -286,3 +286,11 @@ def test_unwritable_certificate_dir_is_bad_input(monkeypatch, capsys, tmp_path):
     f.write_text("x")
     code, out, err = run_cli(capsys, "--certificates", str(f / "sub"))
     assert code == 3 and "--certificates" in err and "Traceback" not in err and out == ""
+
+
+def test_certificate_with_opposite_verdict_fails():
+    from checks.cli.verify import recheck_certificate
+
+    cert = {"format": "prunecert-smt/1", "level": "REFUTED"}
+    out = recheck_certificate(cert, {}, expected_level="PROVED")
+    assert out["status"] == "failed" and "records REFUTED" in out["detail"]

@@ -75,14 +75,20 @@ def rechecker_table() -> dict:
     return table
 
 
-def recheck_certificate(cert, table: dict | None = None) -> dict:
+def recheck_certificate(cert, table: dict | None = None, expected_level: str | None = None) -> dict:
     """Re-check one certificate: {"status": "ok"|"failed"|"stored", "detail": ...}.
 
     A certificate whose ``format`` has a re-checker is re-checked; any other is only stored,
-    and the detail says so.
+    and the detail says so.  With ``expected_level`` (the level of the check that wrote it), a
+    certificate recording a different PROVED/REFUTED verdict fails: a valid certificate of the
+    opposite verdict must not pass for the check's.
     """
     if not isinstance(cert, dict) or "format" not in cert:
         return {"status": "stored", "detail": "no 'format' field: stored, not re-checked"}
+    recorded = cert.get("level", cert.get("status"))
+    if expected_level in ("PROVED", "REFUTED") and recorded in ("PROVED", "REFUTED") and recorded != expected_level:
+        return {"status": "failed", "detail": f"certificate records {recorded}, but its check reported {expected_level}",
+                "format": cert.get("format")}
     fmt = cert.get("format")
     fn = (rechecker_table() if table is None else table).get(fmt)
     if fn is None:
@@ -126,7 +132,7 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
                 else:
                     entry.update(skipped=False, **{k: v for k, v in r.to_json().items() if k != "certificate"})
                     if r.certificate is not None:
-                        rc = recheck_certificate(r.certificate, table)
+                        rc = recheck_certificate(r.certificate, table, expected_level=r.level.value)
                         entry["recheck"] = rc
                         key = {"ok": "rechecked_ok", "failed": "recheck_failed", "stored": "stored_only"}[rc["status"]]
                         counts[key] += 1

@@ -170,6 +170,9 @@ def _factor_step(goal, box, *, prec, deadline, max_boxes, keep, seed):
         return None
     if not c.is_Rational:
         return None
+    # do not trust factor_list blindly: the factorisation must expand back to g exactly
+    if sp.expand(c * sp.Mul(*[h ** e for h, e in facs]) - g) != 0:
+        return None
     nontrivial = len(facs) > 1 or any(e > 1 for _, e in facs)
     if not nontrivial:
         # a single irreducible quadratic: exact PSD test of its Gram matrix

@@ -29,33 +29,14 @@ from typing import Any, Sequence
 import numpy as np
 
 from .errors import InputError, NetworkError
-from .numbers import to_fraction
+from .numbers import exact_decimal, to_fraction
 
 __all__ = ["Network", "sample", "prefix", "exact_str", "check_masks"]
 
 MODELS = ("A", "B")
 
 
-def exact_str(q: Fraction) -> str:
-    """Exact text of q: a terminating decimal when the denominator is 2^a 5^b, else "p/q"."""
-    q = Fraction(q)
-    den = q.denominator
-    a = b = 0
-    while den % 2 == 0:
-        den //= 2
-        a += 1
-    while den % 5 == 0:
-        den //= 5
-        b += 1
-    if den != 1:
-        return f"{q.numerator}/{q.denominator}"
-    k = max(a, b)
-    if k == 0:
-        return str(q.numerator)
-    scaled = q.numerator * (10**k // q.denominator)
-    sign = "-" if scaled < 0 else ""
-    digits = str(abs(scaled)).rjust(k + 1, "0")
-    return f"{sign}{digits[:-k]}.{digits[-k:]}"
+exact_str = exact_decimal  # exact text of a weight: terminating decimal, else "p/q"
 
 
 def _read_vector(obj, what: str) -> tuple[Fraction, ...]:

@@ -72,6 +72,29 @@ def fraction_to_str(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
+def exact_decimal(q: Fraction) -> str:
+    """Exact text of q: a terminating decimal when the denominator is 2^a 5^b ("-0.375"),
+    else the fraction text ("1/3")."""
+    q = Fraction(q)
+    den = q.denominator
+    a = b = 0
+    while den % 2 == 0:
+        den //= 2
+        a += 1
+    while den % 5 == 0:
+        den //= 5
+        b += 1
+    if den != 1:
+        return fraction_to_str(q)
+    k = max(a, b)
+    if k == 0:
+        return str(q.numerator)
+    scaled = q.numerator * (10**k // q.denominator)
+    sign = "-" if scaled < 0 else ""
+    digits = str(abs(scaled)).rjust(k + 1, "0")
+    return f"{sign}{digits[:-k]}.{digits[-k:]}"
+
+
 def fraction_to_decimal(q: Fraction, digits: int = 20, rounding: str = "nearest") -> str:
     """Decimal text of q with ``digits`` significant digits.
 

@@ -36,7 +36,7 @@ from .errors import BoxError, ExpressionError, InputError
 from .expr import (RELATIONS, compile_arb, compile_float, domain_atoms, is_smooth, parse, parse_relation,
                    require_domain_kept)
 from .levels import Level
-from .numbers import fraction_to_str, to_fraction
+from .numbers import exact_decimal, fraction_to_str, to_fraction
 from .result import CheckResult
 
 __all__ = ["prove", "prove_text", "ProofOutcome", "Goal", "decimal_string"]
@@ -46,27 +46,7 @@ MAX_VARS = 4
 
 # ----------------------------------------------------------------------------- outcome
 
-def decimal_string(q: Fraction) -> str:
-    """Exact decimal text of q if its denominator is 2^a 5^b, else the fraction text."""
-    q = Fraction(q)
-    d = q.denominator
-    a = b = 0
-    while d % 2 == 0:
-        d //= 2
-        a += 1
-    while d % 5 == 0:
-        d //= 5
-        b += 1
-    if d != 1:
-        return fraction_to_str(q)
-    k = max(a, b)
-    n = q.numerator * (10 ** k) // q.denominator
-    assert Fraction(n, 10 ** k) == q
-    sign = "-" if n < 0 else ""
-    s = str(abs(n)).rjust(k + 1, "0")
-    if k == 0:
-        return sign + s
-    return f"{sign}{s[:-k]}.{s[-k:]}"
+decimal_string = exact_decimal  # witnesses print as exact decimals (finite-decimal points are chosen)
 
 
 @dataclass

@@ -713,8 +713,8 @@ def _smt_rung(goal: Goal, L, op: str, R, box, res, *, prec: int, deadline: float
             q = [Fraction(str(r.witness[n])) for n in goal.names]
         except (KeyError, ValueError, ZeroDivisionError):
             return res, None
-        st = _State(goal, prec, deadline + 5.0, 1, True)
-        w = find_decimal_witness(goal, q, box, prec, deadline + 5.0)
+        st = _State(goal, prec, deadline + 1.0, 1, True)
+        w = find_decimal_witness(goal, q, box, prec, deadline + 1.0)
         if w is not None:
             return _refuted(goal, w, "smt-model+exact-point", st), None
     return res, None

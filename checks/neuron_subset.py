@@ -103,12 +103,14 @@ def _check_eps(eps) -> Fraction:
 
 
 def search_lower(A, T, model, *, incumbent=None, bound=None, timeout: float = 30.0,
-                 seed: int = 0) -> neuron_enum.MinMaxResult:
+                 seed: int = 0, coupled: bool = True) -> neuron_enum.MinMaxResult:
     """Exact min-max search; if the full search does not finish, bisect on decision thresholds
     (each a complete branch and bound with a fixed bound) to raise the *proved* lower bound.
-    The result's ``lower`` is always certified; ``complete`` says lower == value."""
+    The result's ``lower`` is always certified; ``complete`` says lower == value.
+    ``coupled=False`` turns off the coupled multi-point node bound (for benchmarks)."""
     t0 = time.perf_counter()
-    r = neuron_enum.minmax(A, T, model, incumbent=incumbent, bound=bound, timeout=0.5 * timeout, seed=seed)
+    r = neuron_enum.minmax(A, T, model, incumbent=incumbent, bound=bound, timeout=0.5 * timeout, seed=seed,
+                            pair_bound=coupled)
     if r.complete:
         return r
     lo_int = r.lower
@@ -124,7 +126,7 @@ def search_lower(A, T, model, *, incumbent=None, bound=None, timeout: float = 30
         base = max(lo_int, (up or fail) // 64, 1)
         b = max(lo_int + 1, int(math.isqrt(base * fail)) if fail > base else lo_int + 1)
         q = neuron_enum.minmax(A, T, model, bound=b, timeout=min(remaining, max(1.0, remaining / 3)),
-                               seed=seed)
+                               seed=seed, pair_bound=coupled)
         tries.append({"bound": b, "complete": q.complete, "found": q.value is not None})
         if q.value is not None:                      # a better subset: new incumbent
             if best[0] is None or q.value < best[0]:
@@ -150,7 +152,7 @@ def _mask(n: int, subset) -> list[int]:
 
 
 def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | None,
-           tol, rel_tol, max_rounds: int, seed: int) -> NeuronResult:
+           tol, rel_tol, max_rounds: int, seed: int, coupled: bool = True) -> NeuronResult:
     from .superror import sup_error
 
     t0 = time.perf_counter()
@@ -181,7 +183,7 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
         data = integer_data(net, pts)
         bound = None if eps is None else data.to_units(eps) + data.margin + 1
         r = search_lower(data.A, data.T, net.model, incumbent=inc, bound=bound,
-                         timeout=max(0.5, 0.6 * remaining), seed=seed)
+                         timeout=max(0.5, 0.6 * remaining), seed=seed, coupled=coupled)
         lo = max(lo, lower_from_int(data, r.lower))
         lower_complete = r.complete or (bound is not None and r.value is None and r.lower >= bound)
         if eps is not None and lo > eps:
@@ -236,10 +238,11 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
 
 def best_error(net: Network, *, timeout: float = 60.0, points: int | None = None,
                tol=Fraction(1, 10**6), rel_tol=Fraction(1, 10**4), max_rounds: int = 40,
-               seed: int = 0) -> NeuronResult:
-    """Certified enclosure [lo, hi] of min_S sup_x |g_S(x) - relu(<w,x>)| and a subset achieving hi."""
+               seed: int = 0, coupled: bool = True) -> NeuronResult:
+    """Certified enclosure [lo, hi] of min_S sup_x |g_S(x) - relu(<w,x>)| and a subset achieving hi.
+    ``coupled=False`` uses the per-point interval node bound only (the former solver, for benchmarks)."""
     _check_net(net)
-    return _solve(net, None, timeout, points, tol, to_fraction(rel_tol), max_rounds, seed)
+    return _solve(net, None, timeout, points, tol, to_fraction(rel_tol), max_rounds, seed, coupled)
 
 
 def solve_instance(net: Network, eps, *, timeout: float = 60.0, points: int | None = None,

@@ -190,3 +190,41 @@ def test_model_a_single_unit_exact():
         net = Network(model, (Fraction(1), Fraction(0)), ((Fraction(1), Fraction(0)),), (Fraction(1),))
         r = best_error(net, timeout=10)
         assert r.hi == 0 and r.subset == [0]
+
+
+# ----------------------------------------------------------------------------- coupled (stencil) node bound
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 9), st.sampled_from("AB"), st.integers(0, 10**6), st.integers(0, 4),
+       st.booleans())
+def test_coupled_bound_agrees_with_plain_on_network_data(n, model, seed, low_bits, coupled):
+    """Network data (nearby points have alike columns, so the stencil bounds really prune):
+    the exact search with and without the coupled bound equals plain enumeration."""
+    net = sample(n, 2, seed=seed, dist="gaussian", model=model)
+    data = integer_data(net, sphere_points(2, 16, extra=[[float(c) for c in net.w]]), K=24)
+    plain = minmax_plain(data.A, data.T, model)
+    fast = minmax(data.A, data.T, model, low_bits=min(low_bits, n), pair_bound=coupled)
+    assert fast.complete and fast.value == plain.value == fast.lower
+    for b in (plain.value, plain.value + 1):
+        dec = minmax(data.A, data.T, model, bound=b, low_bits=0, pair_bound=coupled)
+        assert dec.complete and (dec.value is None) == (b <= plain.value)
+        assert dec.lower <= plain.value
+
+
+def test_lower_bound_n20_exact_and_partial_never_above():
+    """n = 20, d = 2: the certified lo equals the exact optimum on the point set (complete
+    search), and budget-limited partial runs never put lo above that optimum."""
+    net = sample(20, 2, seed=3, dist="gaussian", target="random")
+    data = integer_data(net, sphere_points(2, 48, extra=[[float(c) for c in net.w]]))
+    full = minmax(data.A, data.T, "B", timeout=60)
+    assert full.complete and full.lower == full.value
+    assert max_error(data.A, data.T, "B", full.subset) == full.value
+    for coupled in (True, False):
+        for nodes in (1, 5, 40, 300):
+            part = minmax(data.A, data.T, "B", max_nodes=nodes, low_bits=6, pair_bound=coupled)
+            assert part.lower <= full.value
+            assert part.value is None or part.value >= full.value
+        bis = search_lower(data.A, data.T, "B", timeout=0.3, coupled=coupled)
+        assert bis.lower <= full.value <= bis.value
+    r = best_error(net, timeout=60)
+    assert r.lower_complete and r.lo <= r.hi and r.hi - r.lo <= Fraction(1, 10**4) * r.hi
+    assert r.lo >= lower_from_int(data, full.lower)     # round 1 solves exactly this point set

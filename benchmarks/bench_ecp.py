@@ -6,8 +6,8 @@ import time
 
 import numpy as np
 
-from checks import mlp
-from checks.ecp_pruning import CALIBRATION, METHODS, load_task, prune_step
+from prunecert.checks.learning import mlp
+from prunecert.bounds.elimination.ecp_pruning import CALIBRATION, METHODS, load_task, prune_step
 
 
 def bench(dataset: str, repeats: int = 5) -> dict:

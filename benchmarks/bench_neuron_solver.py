@@ -6,10 +6,10 @@ network: the former per-point interval node bound, ``coupled=False``, and the co
 bound, ``coupled=True``).
 
 Both solve the same exact integer min-max problem (Model B, d = 2, 48 exact sphere points + w,
-checks.neuron_lower.integer_data): the baseline enumerates every subset and recomputes its sums
-from scratch (checks.neuron_enum.minmax_plain: no Gray code, no incremental update, no pruning);
-the solver is checks.neuron_enum.minmax (meet-in-the-middle tables + branch and bound).  Their
-answers must agree exactly.  Then the full certified solver (checks.neuron_subset.best_error:
+prunecert.checks.instances.neuron_lower.integer_data): the baseline enumerates every subset and recomputes its sums
+from scratch (prunecert.checks.instances.neuron_enum.minmax_plain: no Gray code, no incremental update, no pruning);
+the solver is prunecert.checks.instances.neuron_enum.minmax (meet-in-the-middle tables + branch and bound).  Their
+answers must agree exactly.  Then the full certified solver (prunecert.checks.instances.neuron_subset.best_error:
 points + cutting planes + certified sup error) is run for growing n until one instance takes
 more than the budget: the largest n decided exactly within it is printed.
 """
@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from checks.network import sample
-from checks.neuron_enum import minmax, minmax_plain
-from checks.neuron_lower import integer_data, sphere_points
-from checks.neuron_subset import best_error
+from prunecert.checks.instances.network import sample
+from prunecert.checks.instances.neuron_enum import minmax, minmax_plain
+from prunecert.checks.instances.neuron_lower import integer_data, sphere_points
+from prunecert.checks.instances.neuron_subset import best_error
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 Baseline: plain interval evaluation of lhs - rhs with mpmath.iv (outward-rounded), bisection of
 the widest side, depth-first; PROVED when every box is certainly of the right sign, REFUTED when
 a box is certainly of the wrong sign; capped per case (reported as ">cap").  The prover is
-``checks.prover.prove_text`` with a 5 s budget.  Prints per-case time, boxes, status and the
+``prunecert.checks.inequality.prover.prove_text`` with a 5 s budget.  Prints per-case time, boxes, status and the
 speed ratio, then the medians (a capped baseline time counts as the cap: a lower bound).
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sympy as sp  # noqa: E402
 from mpmath import iv  # noqa: E402
 
-from checks.expr import parse_relation  # noqa: E402
-from checks.prover import prove_text  # noqa: E402
+from prunecert.checks.rigorous.expr import parse_relation  # noqa: E402
+from prunecert.checks.inequality.prover import prove_text  # noqa: E402
 
 SUITE = [
     # (name, claim, box, expected, kind)

@@ -3,9 +3,9 @@
 Run:  python benchmarks/bench_smt.py [--timeout SECONDS]
 
 For each claim (forall x in box: lhs OP rhs) it times, in the same run:
-  * z3 alone and cvc5 alone on the negation script (checks.smt.check_sat, killable process),
-  * checks.smt.prove_forall (z3 then cvc5 confirmation; exact witness re-check when false),
-  * the branch-and-bound interval prover checks.prover.prove (if installed), as the baseline,
+  * z3 alone and cvc5 alone on the negation script (prunecert.checks.decide.smt.check_sat, killable process),
+  * prunecert.checks.decide.smt.prove_forall (z3 then cvc5 confirmation; exact witness re-check when false),
+  * the branch-and-bound interval prover prunecert.checks.inequality.prover.prove (if installed), as the baseline,
 and prints answers, times and the ratio prover time / prove_forall time.  Claims touching
 equality on a whole region (ReLU Lipschitz, subadditivity) are where exact decision shines.
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import sympy as sp  # noqa: E402
 
-from checks.smt import build_forall_query, check_sat, prove_forall  # noqa: E402
+from prunecert.checks.decide.smt import build_forall_query, check_sat, prove_forall  # noqa: E402
 
 a, b, x, y, z, lam = (sp.Symbol(s, real=True) for s in ("a", "b", "x", "y", "z", "lam"))
 relu = lambda e: sp.Max(0, e)  # noqa: E731
@@ -48,7 +48,7 @@ CASES = [
 
 def _prover(lhs, op, rhs, box, timeout):
     try:
-        from checks.prover import prove
+        from prunecert.checks.inequality.prover import prove
     except ImportError:
         return None
     t0 = time.perf_counter()

@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checks.subset_sum import best_subset_sum, subset_sums  # noqa: E402
+from prunecert.checks.instances.subset_sum import best_subset_sum, subset_sums  # noqa: E402
 
 
 def brute(items, t):

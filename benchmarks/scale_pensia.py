@@ -7,7 +7,7 @@ hours on 36 cores for the 784-500-10 network.  Here: 784*500 + 500*10 = 397,000 
 Uniform[-1,1] with 6 decimals; for each, 21 samples v*u with u, v independent Uniform[-1,1] (6 decimals,
 so every sample is an integer multiple of 10^-12 and all arithmetic below is exact in int64);
 each instance is solved *exactly* (optimal subset, exact error) by the batched, vectorised
-meet-in-the-middle engine checks.subset_sum.batch_best_subset_sum, and every reported error is
+meet-in-the-middle engine prunecert.checks.instances.subset_sum.batch_best_subset_sum, and every reported error is
 re-checked in integers.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checks.cli._render import progress  # noqa: E402
-from checks.subset_sum import batch_best_subset_sum  # noqa: E402
+from prunecert.cli._render import progress  # noqa: E402
+from prunecert.checks.instances.subset_sum import batch_best_subset_sum  # noqa: E402
 
 
 def main():

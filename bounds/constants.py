@@ -7,11 +7,11 @@ Every module of :mod:`bounds` may define a module-level list ``CONSTANTS`` of di
 
 :func:`discover_constants` collects them all (this module's own general constants included);
 :func:`certify_constants` evaluates each closed form in outward-rounded ball arithmetic
-(python-flint ``arb``, via :func:`checks.expr.compile_arb`), raising the working precision until
-:func:`checks.arith.certified_decimal` can print the requested number of significant digits
+(python-flint ``arb``, via :func:`prunecert.checks.rigorous.expr.compile_arb`), raising the working precision until
+:func:`prunecert.checks.rigorous.arith.certified_decimal` can print the requested number of significant digits
 with a guarantee (enclosure radius below one unit of the last digit).
 
->>> from bounds.constants import certify_constants
+>>> from prunecert.bounds.constants import certify_constants
 >>> [c["value"] for c in certify_constants(["pensia_mixture_weight"], digits=20)]
 ['0.17328679513998632735']
 """
@@ -21,7 +21,7 @@ import importlib
 import pkgutil
 from dataclasses import dataclass
 
-from checks.errors import BudgetExceeded, ExpressionError, InputError
+from prunecert.checks.errors import BudgetExceeded, ExpressionError, InputError
 
 __all__ = ["CONSTANTS", "Constant", "discover_constants", "certify_constant", "certify_constants",
            "parse_constant", "enclosure"]
@@ -63,17 +63,25 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
     modules defining the same name with different expressions are both qualified as
     ``module:name``; identical duplicates (same name and closed form) are kept once.
     """
-    import bounds as pkg
+    import prunecert.bounds as pkg
 
     found: list[Constant] = []
     problems: list[str] = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        modname = f"bounds.{info.name}"
-        try:
-            mod = importlib.import_module(modname)
-        except Exception as exc:  # noqa: BLE001 - a broken sibling must not hide the rest
-            problems.append(f"{modname}: import failed: {type(exc).__name__}: {exc}")
-            continue
+    todo = [(pkg.__path__, "prunecert.bounds.")]       # the package and its seed subpackages
+    modules = []
+    while todo:
+        path, prefix = todo.pop(0)
+        for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+            modname = prefix + info.name
+            try:
+                mod = importlib.import_module(modname)
+            except Exception as exc:  # noqa: BLE001 - a broken sibling must not hide the rest
+                problems.append(f"{modname}: import failed: {type(exc).__name__}: {exc}")
+                continue
+            if getattr(info, "ispkg", False):
+                todo.append((mod.__path__, modname + "."))
+            modules.append((modname, mod))
+    for modname, mod in modules:
         entries = getattr(mod, "CONSTANTS", None)
         if entries is None:
             continue
@@ -97,14 +105,14 @@ def discover_constants() -> tuple[list[Constant], list[str]]:
             if same[0] is c:   # one entry, attributed to a topic module rather than this one
                 out.append(next((x for x in same if x.module != __name__), c))
         else:
-            out.append(Constant(f"{c.module.removeprefix('bounds.')}:{c.name}", c.expression,
+            out.append(Constant(f"{c.module.rsplit('.', 1)[-1]}:{c.name}", c.expression,
                                 c.description, c.source, c.module))
     return out, problems
 
 
 def parse_constant(expression: str):
     """The sympy form of a constant's closed form; it must have no free symbols."""
-    from checks.expr import parse
+    from prunecert.checks.rigorous.expr import parse
 
     expr = parse(expression)
     if expr.free_symbols:
@@ -115,9 +123,9 @@ def parse_constant(expression: str):
 
 def enclosure(expr, bits: int):
     """An arb ball containing the exact value of the closed-form sympy ``expr`` at ``bits`` bits."""
-    from checks.arith import workprec
+    from prunecert.checks.rigorous.arith import workprec
 
-    from checks.expr import compile_arb
+    from prunecert.checks.rigorous.expr import compile_arb
 
     with workprec(bits):
         return compile_arb(expr, [])([])
@@ -126,8 +134,8 @@ def enclosure(expr, bits: int):
 def certify_constant(c: Constant | dict, digits: int = 30, *, max_bits: int = 200_000) -> dict:
     """One constant with ``digits`` certified significant digits (raises BudgetExceeded if even
     ``max_bits`` of precision cannot certify them, e.g. for an exact zero)."""
-    from checks.arith import certified_decimal, exact_endpoints, is_finite
-    from checks.numbers import fraction_to_decimal
+    from prunecert.checks.rigorous.arith import certified_decimal, exact_endpoints, is_finite
+    from prunecert.checks.rigorous.numbers import fraction_to_decimal
 
     if isinstance(c, dict):
         c = Constant(c["name"], c["expression"], c.get("description", ""), c.get("source", ""), "")
@@ -156,7 +164,7 @@ def certify_constant(c: Constant | dict, digits: int = 30, *, max_bits: int = 20
 def certify_constants(names=None, digits: int = 30) -> list[dict]:
     """Certify the named constants (default: all discovered), in discovery order.
 
-    Unknown names raise :class:`checks.errors.InputError`.
+    Unknown names raise :class:`prunecert.checks.errors.InputError`.
     """
     consts, _problems = discover_constants()
     if names:

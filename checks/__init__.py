@@ -1,5 +1,5 @@
 """prunecert engines: rigorous arithmetic, provers, exact decision, instances, search.
 
 Nothing in this package knows about pruning theorems (``bounds/``) or the claim
-registry (``proofs/``); only ``checks.cli`` may import everything.
+registry (``proofs/``); only ``prunecert.cli`` may import everything.
 """

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .levels import Level
+from prunecert.checks.levels import Level
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Python API::
 
-    from proofs import all_claims, evaluate
+    from prunecert.proofs import all_claims, evaluate
     statuses = evaluate(["gap.upper.width"])
 """
-from .registry import Check, Claim, ClaimStatus, all_claims, evaluate  # noqa: F401
+from prunecert.proofs.registry import Check, Claim, ClaimStatus, all_claims, evaluate  # noqa: F401

@@ -10,7 +10,7 @@ The HTML page is one self-contained file (inline SVG laid out here by longest-pa
 plus barycentre ordering, inline CSS and JS, no network).  Its script fills in each node's
 status from the embedded JSON data, so a rendered DOM that shows statuses proves the JS ran.
 
->>> from proofs.registry import Claim
+>>> from prunecert.proofs.registry import Claim
 >>> reg = {"a": Claim("a", "A", "a", "new"), "t": Claim("t", "T", "t", "new", kind="theorem", proof_uses=("a",))}
 >>> g = subgraph(reg, "t")
 >>> g.nodes, g.edges
@@ -25,10 +25,10 @@ import json
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from checks.errors import CycleError, InputError
-from checks.levels import Level
+from prunecert.checks.errors import CycleError, InputError
+from prunecert.checks.levels import Level
 
-from .registry import Claim, ClaimStatus, combine
+from prunecert.proofs.registry import Claim, ClaimStatus, combine
 
 __all__ = ["Graph", "Layout", "theorem_ids", "subgraph", "layers", "layout", "node_data", "render_html",
            "render_dot", "render_md", "LEVEL_COLOURS"]
@@ -423,7 +423,7 @@ def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None
                 proof_href=None) -> str:
     """One self-contained HTML page: per theorem an SVG graph and a card per lemma.
 
-    statuses: the result of :func:`proofs.evaluate`; roots: the theorems to draw (default:
+    statuses: the result of :func:`prunecert.proofs.evaluate`; roots: the theorems to draw (default:
     every claim of kind ``theorem``); report: a ``prunecert verify --json`` report whose
     certificate file names are linked (as ``certificates/<file>``); proof_href: optional function
     mapping a claim's ``proof`` ("docs/page.md#anchor") to a link, or None to show it as text."""

@@ -1,17 +1,17 @@
-"""Runners for :func:`proofs.registry.evaluate`: in this process, or in a process pool.
+"""Runners for :func:`prunecert.proofs.registry.evaluate`: in this process, or in a process pool.
 
 A runner receives the list of jobs ``(claim_id, index, is_corroboration)`` and returns
 ``{job: CheckResult}``.  Checks never depend on each other's results (levels are combined
 afterwards), so every job is independent and may run in any worker.
 
 python-flint's working precision is process-global: every job runs inside
-``checks.arith.workprec(53)`` so that a check that forgets to restore the precision cannot
+``prunecert.checks.rigorous.arith.workprec(53)`` so that a check that forgets to restore the precision cannot
 change the numbers of the next job in the same process.  Workers are started with the
 ``spawn`` method (never ``fork``: the parent may hold a progress-display thread and flint
 state); a worker receives the Check itself, pickled by reference to its module-level
 ``run`` function, and imports only that function's module.
 
->>> from proofs.parallel import make_runner
+>>> from prunecert.proofs.parallel import make_runner
 >>> runner = make_runner(jobs=1)
 >>> runner([])
 {}
@@ -23,8 +23,8 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
-from checks.levels import Level
-from checks.result import CheckResult
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
 
 Job = tuple[str, int, bool]
 OnResult = Callable[[Job, CheckResult], None]
@@ -33,7 +33,7 @@ DEFAULT_PREC = 53
 
 
 def _check_of(job: Job):
-    from proofs.registry import all_claims
+    from prunecert.proofs.registry import all_claims
 
     cid, i, corr = job
     c = all_claims()[cid]
@@ -43,8 +43,8 @@ def _check_of(job: Job):
 def run_check_clean(check) -> CheckResult:
     """Run one Check at the default precision (safe to call in a worker process: the Check is
     pickled by reference to its module-level ``run`` function)."""
-    from checks.arith import workprec
-    from proofs.registry import run_check
+    from prunecert.checks.rigorous.arith import workprec
+    from prunecert.proofs.registry import run_check
 
     with workprec(DEFAULT_PREC):
         return run_check(check)
@@ -141,7 +141,7 @@ def make_runner(jobs: int = 1, on_result: OnResult | None = None,
                 timeout: float | None = None) -> Callable[[list[Job]], dict]:
     """``jobs == 1`` and no timeout: run in this process; otherwise a pool of ``jobs`` worker
     processes (a per-check ``timeout`` needs worker processes, so it implies a pool)."""
-    from checks.errors import InputError
+    from prunecert.checks.errors import InputError
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"--jobs must be a positive integer, got {jobs!r}")

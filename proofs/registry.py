@@ -17,7 +17,7 @@ and computes it bottom-up:
 Corroborations (e.g. a Monte Carlo cross-check of a proved closed form) are run and
 reported; they can refute a claim but never lower or raise its level otherwise.
 
-Claims live in modules of :mod:`proofs.claims`; each such module defines ``CLAIMS``, a
+Claims live in modules of :mod:`prunecert.proofs.claims`; each such module defines ``CLAIMS``, a
 list of Claim objects, and is discovered automatically.
 """
 from __future__ import annotations
@@ -29,9 +29,9 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from checks.errors import CycleError, InputError
-from checks.levels import Level, weakest
-from checks.result import CheckResult
+from prunecert.checks.errors import CycleError, InputError
+from prunecert.checks.levels import Level, weakest
+from prunecert.checks.result import CheckResult
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,17 @@ _REGISTRY: dict[str, Claim] | None = None
 
 
 def all_claims() -> dict[str, Claim]:
-    """Every registered claim, discovered from the modules of proofs.claims."""
+    """Every registered claim, discovered from the modules of prunecert.proofs.claims."""
     global _REGISTRY
     if _REGISTRY is None:
-        import proofs.claims as pkg
+        import prunecert.proofs.claims as pkg
 
         reg: dict[str, Claim] = {}
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-            mod = importlib.import_module(f"proofs.claims.{info.name}")
+            mod = importlib.import_module(f"prunecert.proofs.claims.{info.name}")
             for c in getattr(mod, "CLAIMS", ()):
                 if c.id in reg:
-                    raise ValueError(f"duplicate claim id {c.id!r} in proofs.claims.{info.name}")
+                    raise ValueError(f"duplicate claim id {c.id!r} in prunecert.proofs.claims.{info.name}")
                 reg[c.id] = c
         validate_graph(reg)
         _REGISTRY = reg

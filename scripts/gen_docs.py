@@ -248,7 +248,7 @@ def cli_page() -> str:
 
 
 def _cli_page() -> str:
-    from checks.cli import build_parser
+    from prunecert.cli import build_parser
 
     parser = build_parser()
     out = ["# Command-line reference", "",
@@ -304,8 +304,8 @@ def update_index(written: list) -> None:
 def gap_block(figure: bool = True) -> str:
     """The certified widths over eps = 1e-1 .. 1e-12 (d = 2, delta = 1/2), as a markdown table,
     and the figure docs/figures/gap_widths.png."""
-    from bounds.gap import eps_grid, gap_table
-    from checks.cli.gap import plot
+    from prunecert.bounds.gap.calculator import eps_grid, gap_table
+    from prunecert.cli.gap import plot
 
     rows = gap_table(eps_grid("1e-12"), 2, "1/2")
     if figure:
@@ -342,7 +342,7 @@ def write(path: Path, text: str, written: list) -> None:
 
 def stale() -> list[str]:
     """Generated pages whose content no longer matches the code (without running any check)."""
-    from proofs import all_claims
+    from prunecert.proofs import all_claims
 
     problems = []
     cli = DOCS / "cli.md"
@@ -352,7 +352,7 @@ def stale() -> list[str]:
     if tut.exists():
         m = re.search(r"<!-- gap-table:start -->\n(.*?)\n<!-- gap-table:end -->", tut.read_text(encoding="utf-8"), re.S)
         if m and m.group(1) != gap_block(figure=False):
-            problems.append("docs/tutorial.md: the gap table differs from bounds.gap now")
+            problems.append("docs/tutorial.md: the gap table differs from prunecert.bounds.gap.calculator now")
     groups = group_claims(all_claims())
     for spec in SEEDS:
         page = DOCS / "seeds" / spec["file"]
@@ -384,11 +384,11 @@ def main(argv=None) -> int:
     write(DOCS / "cli.md", cli_page(), written)
     warnings: list[str] = []
     if not args.cli:
-        from checks.cli.verify import build_report
-        from proofs import all_claims
-        from proofs.blueprint import render_html, theorem_ids
-        from proofs.parallel import make_runner
-        from proofs.registry import evaluate
+        from prunecert.cli.verify import build_report
+        from prunecert.proofs import all_claims
+        from prunecert.proofs.blueprint import render_html, theorem_ids
+        from prunecert.proofs.parallel import make_runner
+        from prunecert.proofs.registry import evaluate
 
         reg = all_claims()
         t0 = time.perf_counter()

@@ -2,7 +2,7 @@
 
     python scripts/limit_table.py
 
-Runs bounds.limit_experiments.TABLE_CASES (digits and synthetic, 3 seeds each), writes
+Runs prunecert.bounds.limit.limit_experiments.TABLE_CASES (digits and synthetic, 3 seeds each), writes
 docs/figures/limit_table.json and replaces the table between <!-- limit-table:start --> and
 <!-- limit-table:end --> in docs/fundamental-limit.md.  Runtime a few minutes on 2 cores."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
-    from bounds.limit_experiments import TABLE_CASES, threshold_experiment
+    from prunecert.bounds.limit.limit_experiments import TABLE_CASES, threshold_experiment
 
     results = []
     for c in TABLE_CASES:

@@ -28,7 +28,7 @@ def main(argv=None) -> int:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from bounds.limit_experiments import phase_transition_experiment
+    from prunecert.bounds.limit.limit_experiments import phase_transition_experiment
 
     res = phase_transition_experiment(100, (5, 10, 20), trials=args.trials, step=args.step,
                                       half_width=args.half_width, seed=args.seed)

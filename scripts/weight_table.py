@@ -1,9 +1,9 @@
 """Regenerate the width table of docs/weight-pruning-table.md:  python scripts/weight_table.py
 
 Nested design (common random numbers).  For every d in {2, 3} and seed s in 0..49 one wide Model-B
-network is drawn, ``checks.network.sample(d * M_MAX[d], d, seed=s, model="B")`` (Uniform[-1, 1]
+network is drawn, ``prunecert.checks.instances.network.sample(d * M_MAX[d], d, seed=s, model="B")`` (Uniform[-1, 1]
 weights with 6 decimals, target w uniform on the unit sphere), and the networks of width n = d*m are
-its prefixes (units 0..n-1, ``checks.network.prefix``).  The block construction runs with the
+its prefixes (units 0..n-1, ``prunecert.checks.instances.network.prefix``).  The block construction runs with the
 interleaved block rule (unit i -> block i mod d, so every block of a prefix is a prefix of the wider
 block) and keeps the *first* 40 candidates of a subset-sum instance (nested candidate sets).  Every
 subset sum is the exact optimum over its candidate set, so the per-coordinate errors delta_j, and with
@@ -16,8 +16,8 @@ construction's error is certified <= eps at m and at every larger m up to M_MAX:
   bound sup error <= ||delta||_2 (claim gap.upper.construction) certifies every width at once, because
   sum delta_j^2 is non-increasing in m (checked exactly on every scanned m);
 * below m_A the script walks down m = m_A - 1, m_A - 2, ...: a float pre-check
-  (``bounds.weight_construction.estimate_error``) stops the walk when it shows error > eps; otherwise
-  ``checks.superror.sup_error`` (exact in d = 2, interval branch and bound deciding "<= eps" in d = 3)
+  (``prunecert.bounds.gap.weight_construction.estimate_error``) stops the walk when it shows error > eps; otherwise
+  ``prunecert.checks.instances.superror.sup_error`` (exact in d = 2, interval branch and bound deciding "<= eps" in d = 3)
   must certify hi <= eps, else the walk stops.  A float-only success never counts;
 * the configuration at the reported n_s is certified by ``sup_error`` as well (if that times out, the
   analytic bound -- when it applies -- is the certificate; the JSON says which).
@@ -29,7 +29,7 @@ where the success set is not an up-set of the grid.
 The table entry is the 90% quantile over the 50 seeds: the 45th smallest n_s, i.e. the smallest width
 at which >= 45 of 50 seeds succeed (there and at every larger width of the grid).  A distribution-free
 95% interval for the population 0.9-quantile comes from order statistics, and the slope of the
-quantile against ln(1/eps) is fitted by OLS (checks.stats.fit_line, t-interval) and by a bootstrap
+quantile against ln(1/eps) is fitted by OLS (prunecert.checks.statistics.stats.fit_line, t-interval) and by a bootstrap
 over seeds (the eps columns share seeds, so the t-interval is only indicative).
 
 Two target sets: "unit" (w uniform on the unit sphere, the requested rows) and "half" (the same w
@@ -57,12 +57,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bounds.weight_construction import construct, estimate_error  # noqa: E402
-from bounds.weight_pruning import required_width  # noqa: E402
-from checks.errors import BudgetExceeded  # noqa: E402
-from checks.network import Network, prefix, sample  # noqa: E402
-from checks.stats import fit_line  # noqa: E402
-from checks.superror import sup_error  # noqa: E402
+from prunecert.bounds.gap.weight_construction import construct, estimate_error  # noqa: E402
+from prunecert.bounds.gap.weight_pruning import required_width  # noqa: E402
+from prunecert.checks.errors import BudgetExceeded  # noqa: E402
+from prunecert.checks.instances.network import Network, prefix, sample  # noqa: E402
+from prunecert.checks.statistics.stats import fit_line  # noqa: E402
+from prunecert.checks.instances.superror import sup_error  # noqa: E402
 
 EPS_MAIN = ["0.1", "0.05", "0.02", "0.01", "0.005"]
 EPS_EXTRA = ["0.001", "0.0005", "0.0001"]
@@ -86,7 +86,7 @@ def wide_network(d: int, seed: int, target: str) -> Network:
 
 
 def certify(net: Network, res, eps: Fraction) -> tuple[bool, str]:
-    """(hi <= eps certified by checks.superror, method or failure note)."""
+    """(hi <= eps certified by prunecert.checks.instances.superror, method or failure note)."""
     try:
         e = sup_error(net, neuron_mask=res.neuron_mask, weight_mask=res.weight_mask, tol=eps / 1000,
                       timeout=CERT_TIMEOUT, max_boxes=CERT_BOXES, decide_at=eps)
@@ -267,7 +267,7 @@ def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int, n_bu
          "(Uniform[-1,1] weights with 6 decimals), and widths n = d·m are its prefixes. Unit i goes to block "
          "i mod d. The construction takes exact optimal subset sums over the first ≤ 40 candidates, so the "
          "networks and the analytic bound are nested. n_s(eps) is the smallest grid width from which on "
-         "every width is certified ≤ eps (by `checks.superror.sup_error`, or by the proved bound "
+         "every width is certified ≤ eps (by `prunecert.checks.instances.superror.sup_error`, or by the proved bound "
          "‖δ‖₂ ≤ eps, which is monotone in n). "
          f"*95% CI* is the distribution-free interval [X({r_ci}), X({s_ci})] of the order statistics for "
          "the population 0.9-quantile (∞: beyond the grid). "
@@ -325,7 +325,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if args.seeds < 5 or args.workers < 1:
         ap.error("need --seeds >= 5 and --workers >= 1")
-    from checks.cli._render import progress
+    from prunecert.cli._render import progress
 
     t0 = time.perf_counter()
     jobs = [(d, s, tg) for d in DIMS for tg in TARGETS for s in range(args.seeds)]
@@ -355,12 +355,12 @@ def main(argv=None) -> None:
 
     record = {"command": "python scripts/weight_table.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "seeds": list(range(args.seeds)), "dims": list(DIMS), "eps_requested": EPS_MAIN, "eps_extra": EPS_EXTRA,
-              "targets": {"unit": "checks.network.sample(d*M_MAX, d, seed, model='B') target",
+              "targets": {"unit": "prunecert.checks.instances.network.sample(d*M_MAX, d, seed, model='B') target",
                           "half": "the same network with w halved"},
               "m_max": M_MAX, "max_candidates": MAX_CANDIDATES,
               "certification_budget": {"timeout_s": CERT_TIMEOUT, "max_boxes": CERT_BOXES}, "quantile": QUANTILE, "delta_proved": str(DELTA),
               "method": "nested prefixes, interleaved blocks, keep first candidates, exact subset sums; "
-                        "certified by checks.superror.sup_error (decide mode) or the analytic bound",
+                        "certified by prunecert.checks.instances.superror.sup_error (decide mode) or the analytic bound",
               "versions": {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                            "python-flint": flint.__version__},
               "runtime_seconds": round(runtime, 1), "workers": args.workers,

@@ -4,9 +4,9 @@ Check functions are module-level so that the process-pool runner can pickle them
 """
 from __future__ import annotations
 
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim, validate_graph
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim, validate_graph
 
 
 def check_proved():
@@ -67,7 +67,7 @@ def claims(refuted: bool = False) -> dict[str, Claim]:
 
 
 def install(monkeypatch, refuted: bool = False) -> dict[str, Claim]:
-    import proofs.registry as registry
+    import prunecert.proofs.registry as registry
 
     reg = claims(refuted)
     monkeypatch.setattr(registry, "_REGISTRY", reg)

@@ -9,12 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import _fake_claims
-from checks.cli import main
-from checks.errors import CycleError, InputError
-from proofs import evaluate
-from proofs.blueprint import (layers, layout, render_dot, render_html, render_md, subgraph,
+from prunecert.cli import main
+from prunecert.checks.errors import CycleError, InputError
+from prunecert.proofs import evaluate
+from prunecert.proofs.blueprint import (layers, layout, render_dot, render_html, render_md, subgraph,
                               theorem_ids)
-from proofs.registry import Claim
+from prunecert.proofs.registry import Claim
 
 
 def test_subgraph_and_edge_kinds():
@@ -37,7 +37,7 @@ def test_cycle_and_unknown_rejected():
 
 
 def test_cli_cycle_exit_3(monkeypatch, capsys, tmp_path):
-    import proofs.registry as registry
+    import prunecert.proofs.registry as registry
 
     reg = {"a": Claim("a", "a", "a", "new", kind="theorem", uses=("b",)),
            "b": Claim("b", "b", "b", "new", proof_uses=("a",))}
@@ -112,10 +112,10 @@ def test_cli_formats(monkeypatch, capsys, tmp_path):
     assert main(["blueprint", "--out", str(tmp_path), "no.such"]) == 3
 
 
-@pytest.mark.skipif("not __import__('proofs.blueprint').blueprint.theorem_ids(__import__('proofs').all_claims())",
+@pytest.mark.skipif("not __import__('prunecert.proofs.blueprint').proofs.blueprint.theorem_ids(__import__('prunecert.proofs').proofs.all_claims())",
                     reason="no theorem registered yet")
 def test_real_registry_graphs_are_acyclic_and_render():
-    from proofs import all_claims
+    from prunecert.proofs import all_claims
 
     reg = all_claims()
     for r in theorem_ids(reg):

@@ -15,7 +15,7 @@ import tempfile
 import pytest
 
 import _fake_claims
-from checks.cli import main
+from prunecert.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_page_renders_graph_and_statuses(monkeypatch, capsys, tmp_path, chromium
 
 def test_real_theorem_page_renders(capsys, tmp_path, chromium):
     """The package's own Theorem A (Model A) blueprint, rendered by the browser."""
-    from proofs import all_claims
+    from prunecert.proofs import all_claims
 
     reg = all_claims()
     root = "gap.lower.theorem_A"
@@ -92,7 +92,7 @@ def test_real_theorem_page_renders(capsys, tmp_path, chromium):
     dom = proc.stdout
     assert 'data-rendered="yes"' in dom
     nodes = dict(re.findall(r'<g class="bp-node[^"]*" data-id="([^"]+)"[^>]*data-status="([A-Z]+)"', dom))
-    from proofs.blueprint import subgraph
+    from prunecert.proofs.blueprint import subgraph
 
     assert set(nodes) == set(subgraph(reg, root).nodes)
     assert set(nodes.values()) <= {"PROVED", "CHECKED", "EVIDENCE", "CLAIMED", "UNKNOWN", "REFUTED"}

@@ -4,9 +4,9 @@ from fractions import Fraction
 
 import pytest
 
-from checks.certificate import digest
-from checks.prover import prove_text
-from checks.recheck import I, covers, recheck
+from prunecert.checks.inequality.certificate import digest
+from prunecert.checks.inequality.prover import prove_text
+from prunecert.checks.inequality.recheck import I, covers, recheck
 
 CASES = [
     ("cos(t) <= 1 - t**2/2 + t**4/24", {"t": ("0", "1")}),

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.optimize import linprog
 
-from bounds import chord
-from checks.errors import InputError
-from checks.levels import Level
+from prunecert.bounds.gap import chord
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level
 
 
 def test_checks_prove():

@@ -1,12 +1,12 @@
-"""prunecert sample / instance (in-process through checks.cli.main)."""
+"""prunecert sample / instance (in-process through prunecert.cli.main)."""
 import json
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from checks.cli import main
-from checks.network import Network
+from prunecert.cli import main
+from prunecert.checks.instances.network import Network
 
 
 def run(capsys, argv):
@@ -81,7 +81,7 @@ def test_neuron_mode_missing_or_present(tmp_path, capsys):
     run(capsys, ["sample", "--n", "6", "--d", "2", "--seed", "0", "--out", str(p)])
     code, out, err = run(capsys, ["instance", str(p), "--mode", "neuron", "--eps", "0.3", "--json", "--timeout", "20"])
     try:
-        import checks.neuron_subset  # noqa: F401
+        import prunecert.checks.instances.neuron_subset  # noqa: F401
     except ImportError:
         assert code == 2 and "neuron_subset" in err
     else:

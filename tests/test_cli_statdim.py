@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from checks.cli import main
+from prunecert.cli import main
 
 
 def run(capsys, *argv):

@@ -9,9 +9,9 @@ import mpmath
 import pytest
 import sympy
 
-from bounds import constants as bc
-from checks.cli import main
-from checks.errors import BudgetExceeded, ExpressionError, InputError
+from prunecert.bounds import constants as bc
+from prunecert.cli import main
+from prunecert.checks.errors import BudgetExceeded, ExpressionError, InputError
 
 
 def independent_value(expression: str) -> Decimal:
@@ -93,13 +93,13 @@ def test_bad_input(capsys):
 
 
 def test_discovery_problems_and_duplicates(monkeypatch):
-    import bounds
+    import prunecert.bounds as bounds
 
-    good = types.ModuleType("bounds.zz_fake_good")
+    good = types.ModuleType("prunecert.bounds.zz_fake_good")
     good.CONSTANTS = [{"name": "pensia_mixture_weight", "expression": "log(2)/4"},      # identical: kept once
                       {"name": "model_B_rho_max", "expression": "sqrt(pi/9)"},       # clash: qualified
                       {"expression": "1"}]                                           # malformed
-    monkeypatch.setitem(__import__("sys").modules, "bounds.zz_fake_good", good)
+    monkeypatch.setitem(__import__("sys").modules, "prunecert.bounds.zz_fake_good", good)
     real_iter = bc.pkgutil.iter_modules
 
     def fake_iter(path):

@@ -3,10 +3,10 @@ from dataclasses import replace
 
 import pytest
 
-from bounds.gap_search import PROPERTIES, isolated_kink_violation, window_violation
-from checks.counterexample import FAMILIES, make_instance, search
-from checks.errors import InputError
-from checks.neuron_subset import best_error
+from prunecert.bounds.gap.gap_search import PROPERTIES, isolated_kink_violation, window_violation
+from prunecert.checks.instances.counterexample import FAMILIES, make_instance, search
+from prunecert.checks.errors import InputError
+from prunecert.checks.instances.neuron_subset import best_error
 
 
 def test_families_are_valid_networks():
@@ -55,9 +55,9 @@ def test_search_bad_input():
 # --------------------------------------------------------------------------- undecided comparisons (audit W1)
 from fractions import Fraction  # noqa: E402
 
-import bounds.gap_search as gs  # noqa: E402
-from checks.levels import Level, Tri  # noqa: E402
-from checks.network import Network  # noqa: E402
+import prunecert.bounds.gap.gap_search as gs  # noqa: E402
+from prunecert.checks.levels import Level, Tri  # noqa: E402
+from prunecert.checks.instances.network import Network  # noqa: E402
 
 
 def test_search_check_is_checked_only_with_every_comparison_decided():

@@ -1,13 +1,13 @@
-"""bounds.counting: the counting lower bound, exact; the separation lemma on exact instances."""
+"""prunecert.bounds.gap.counting: the counting lower bound, exact; the separation lemma on exact instances."""
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from bounds.counting import weight_pruning_lower_width
-from checks.errors import InputError
-from checks.network import Network
-from checks.superror import sup_error
+from prunecert.bounds.gap.counting import weight_pruning_lower_width
+from prunecert.checks.errors import InputError
+from prunecert.checks.instances.network import Network
+from prunecert.checks.instances.superror import sup_error
 
 
 def test_lower_width_minimal():
@@ -45,7 +45,7 @@ def test_separation_exact_d2():
 
 # --------------------------------------------------------------------------- audit W2: symbolic leaf
 def test_counting_equivalence_symbolic():
-    from bounds.counting import counting_equivalence
+    from prunecert.bounds.gap.counting import counting_equivalence
 
     r = counting_equivalence()
     assert r["ok"] and all(r["parts"].values()) and len(r["parts"]) == 5
@@ -53,7 +53,7 @@ def test_counting_equivalence_symbolic():
 
 def test_counting_equivalence_detects_a_wrong_formula(monkeypatch):
     """Falsifiability: a bound with d + 2 in place of d + 1 is not confirmed."""
-    import bounds.counting as bc
+    import prunecert.bounds.gap.counting as bc
 
     monkeypatch.setattr(bc, "lower_width_formula",
                         lambda: (bc.d * bc.sp.log(1 / (4 * bc.eps), 2) + bc.sp.log(bc.p, 2)) / (bc.d + 2))
@@ -62,9 +62,9 @@ def test_counting_equivalence_detects_a_wrong_formula(monkeypatch):
 
 
 def test_counting_claims_rest_on_the_symbolic_leaf():
-    from checks.levels import Level
-    from proofs.claims.gap_upper import check_counting_numbers
-    from proofs.registry import all_claims
+    from prunecert.checks.levels import Level
+    from prunecert.proofs.claims.gap_upper import check_counting_numbers
+    from prunecert.proofs.registry import all_claims
 
     reg = all_claims()
     for cid in ("gap.upper.counting_lower", "gap.upper.log_optimal"):

@@ -29,7 +29,7 @@ def test_page_examples_run(page):
     _run_doctests(DOCS / page)
 
 
-@pytest.mark.parametrize("module", ["bounds.constants", "bounds.gap", "proofs.blueprint", "proofs.parallel"])
+@pytest.mark.parametrize("module", ["prunecert.bounds.constants", "prunecert.bounds.gap.calculator", "prunecert.proofs.blueprint", "prunecert.proofs.parallel"])
 def test_module_doctests(module):
     import importlib
 
@@ -49,7 +49,7 @@ def test_generated_pages_are_up_to_date():
 
 def test_every_subcommand_documented():
     import gen_docs
-    from checks.cli import build_parser
+    from prunecert.cli import build_parser
 
     page = (DOCS / "cli.md").read_text(encoding="utf-8")
     for name in gen_docs._subparsers(build_parser()):
@@ -59,7 +59,7 @@ def test_every_subcommand_documented():
 def test_tutorial_uses_only_existing_claims():
     import re
 
-    from proofs import all_claims
+    from prunecert.proofs import all_claims
 
     reg = all_claims()
     for page in ("tutorial.md", "api.md"):

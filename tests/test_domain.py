@@ -5,11 +5,11 @@ cancel a sqrt; proving the reduced claim would silently extend the typed one to 
 is undefined.  Such claims are refused with a clear message (exit 3 from the CLI)."""
 import pytest
 
-from checks.cli import main
-from checks.errors import ExpressionError
-from checks.expr import parse, parse_relation
-from checks.levels import Level
-from checks.prover import prove_text
+from prunecert.cli import main
+from prunecert.checks.errors import ExpressionError
+from prunecert.checks.rigorous.expr import parse, parse_relation
+from prunecert.checks.levels import Level
+from prunecert.checks.inequality.prover import prove_text
 
 BOX = {"x": ("-1", "1")}
 

@@ -3,7 +3,7 @@ from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
 
-from bounds import ecp
+from prunecert.bounds.elimination import ecp
 
 fr = st.fractions(min_value=-5, max_value=5, max_denominator=7)
 pos = st.fractions(min_value=Fraction(1, 7), max_value=5, max_denominator=7)

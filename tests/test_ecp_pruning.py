@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from checks import mlp
-from checks import ecp_pruning as ep
-from checks.errors import InputError
+from prunecert.checks.learning import mlp
+from prunecert.bounds.elimination import ecp_pruning as ep
+from prunecert.checks.errors import InputError
 
 
 @pytest.fixture(scope="module")

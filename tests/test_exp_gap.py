@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from bounds.gap_fit import fit_gap, run_gap
-from checks.cli import main
+from prunecert.bounds.gap.gap_fit import fit_gap, run_gap
+from prunecert.cli import main
 
 
 def test_run_gap_rows_and_fits():

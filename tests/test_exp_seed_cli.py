@@ -4,7 +4,7 @@ import sys
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "checks.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "prunecert.cli", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_random_pruning_cli(tmp_path):

@@ -1,4 +1,4 @@
-"""checks.expr: safe parsing and the arb compiler against exact rationals / high-precision mpmath."""
+"""prunecert.checks.rigorous.expr: safe parsing and the arb compiler against exact rationals / high-precision mpmath."""
 from fractions import Fraction
 
 import mpmath
@@ -7,9 +7,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.arith import ball, exact_endpoints, interval, workprec
-from checks.errors import ExpressionError
-from checks.expr import compile_arb, parse, parse_relation
+from prunecert.checks.rigorous.arith import ball, exact_endpoints, interval, workprec
+from prunecert.checks.errors import ExpressionError
+from prunecert.checks.rigorous.expr import compile_arb, parse, parse_relation
 
 
 def contains(y, q) -> bool:

@@ -1,4 +1,4 @@
-"""`prunecert gap` / bounds.gap: neuron lower width vs weight upper width."""
+"""`prunecert gap` / prunecert.bounds.gap.calculator: neuron lower width vs weight upper width."""
 from __future__ import annotations
 
 import importlib
@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from bounds import gap
-from checks.cli import main
+from prunecert.bounds.gap import calculator as gap
+from prunecert.cli import main
 
 
 def _have(modname, attr):
@@ -20,19 +20,19 @@ def _have(modname, attr):
         return False
 
 
-HAVE_LOWER = _have("bounds.model_b", "neuron_width_lower_bound")
-HAVE_UPPER = _have("bounds.weight_pruning", "required_width")
+HAVE_LOWER = _have("prunecert.bounds.gap.model_b", "neuron_width_lower_bound")
+HAVE_UPPER = _have("prunecert.bounds.gap.weight_pruning", "required_width")
 real = pytest.mark.skipif(not (HAVE_LOWER and HAVE_UPPER),
-                          reason="bounds.weight_pruning.required_width or bounds.model_b.neuron_width_lower_bound "
+                          reason="prunecert.bounds.gap.weight_pruning.required_width or prunecert.bounds.gap.model_b.neuron_width_lower_bound "
                                  "(CONTRACTS.md) not implemented yet")
 
 
 @pytest.fixture
 def fake_upper(monkeypatch):
     """A stand-in weight-pruning provider, to test the calculator's plumbing only."""
-    mod = types.ModuleType("bounds.weight_pruning")
+    mod = types.ModuleType("prunecert.bounds.gap.weight_pruning")
     mod.required_width = lambda eps, delta, d: 10 * d * (len(str(Fraction(eps).denominator)) + 1)
-    monkeypatch.setitem(sys.modules, "bounds.weight_pruning", mod)
+    monkeypatch.setitem(sys.modules, "prunecert.bounds.gap.weight_pruning", mod)
     return mod
 
 
@@ -47,7 +47,7 @@ def test_bad_input(capsys):
 
 
 def test_missing_provider_is_a_clear_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "bounds.weight_pruning", None)   # import fails
+    monkeypatch.setitem(sys.modules, "prunecert.bounds.gap.weight_pruning", None)   # import fails
     with pytest.raises(gap.GapUnavailable, match="weight_pruning.required_width"):
         gap.gap_row("0.1")
     assert main(["gap", "--eps", "0.1"]) == 2
@@ -60,10 +60,10 @@ def test_grid():
     assert gap.eps_grid("0.003")[-1] == Fraction(3, 1000)
 
 
-@pytest.mark.skipif(not HAVE_LOWER, reason="bounds.model_b.neuron_width_lower_bound not implemented yet")
+@pytest.mark.skipif(not HAVE_LOWER, reason="prunecert.bounds.gap.model_b.neuron_width_lower_bound not implemented yet")
 def test_plumbing_with_stand_in_upper(fake_upper, capsys, tmp_path):
     row = gap.gap_row("1e-3", d=3, delta="1/2")
-    from bounds.model_b import neuron_width_lower_bound
+    from prunecert.bounds.gap.model_b import neuron_width_lower_bound
 
     assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 1000), p_fail=Fraction(1, 2))["width"]
     assert row["upper"]["width"] == 10 * 3 * 5
@@ -79,8 +79,8 @@ def test_plumbing_with_stand_in_upper(fake_upper, capsys, tmp_path):
 
 @real
 def test_real_gap_row_and_levels(capsys):
-    from bounds.model_b import neuron_width_lower_bound
-    from bounds.weight_pruning import required_width
+    from prunecert.bounds.gap.model_b import neuron_width_lower_bound
+    from prunecert.bounds.gap.weight_pruning import required_width
 
     row = gap.gap_row("1e-4", d=2, delta="1/2")
     assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 10**4), p_fail=Fraction(1, 2))["width"]

@@ -1,11 +1,11 @@
-"""bounds.gordon: a_m identities and the bounds m/sqrt(m+1) <= a_m <= sqrt(m) for all m."""
+"""prunecert.bounds.limit.gordon: a_m identities and the bounds m/sqrt(m+1) <= a_m <= sqrt(m) for all m."""
 import mpmath
 import pytest
 
-from bounds import gordon as g
-from checks.arith import exact_endpoints, workprec
-from checks.errors import InputError
-from checks.levels import Level
+from prunecert.bounds.limit import gordon as g
+from prunecert.checks.rigorous.arith import exact_endpoints, workprec
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level
 
 
 def test_symbolic_leaves_are_proved():

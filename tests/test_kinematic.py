@@ -1,14 +1,14 @@
-"""bounds.kinematic: a_eta, exact orthant-vs-subspace probabilities, kinematic implications."""
+"""prunecert.bounds.limit.kinematic: a_eta, exact orthant-vs-subspace probabilities, kinematic implications."""
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from bounds import kinematic as k
-from checks.errors import InputError
-from checks.l1_recovery import orthant_nullspace_hits
-from checks.levels import Level
-from checks.montecarlo import clopper_pearson
+from prunecert.bounds.limit import kinematic as k
+from prunecert.checks.errors import InputError
+from prunecert.bounds.limit.l1_recovery import orthant_nullspace_hits
+from prunecert.checks.levels import Level
+from prunecert.checks.statistics.montecarlo import clopper_pearson
 
 
 def test_a_eta_value():

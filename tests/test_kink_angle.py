@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from bounds import kink_angle
-from checks.errors import InputError
-from checks.levels import Level
+from prunecert.bounds.gap import kink_angle
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level
 
 
 def test_exact_checks():

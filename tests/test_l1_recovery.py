@@ -1,9 +1,9 @@
-"""checks.l1_recovery: the l1 LP, recovery trials, crossings."""
+"""prunecert.bounds.limit.l1_recovery: the l1 LP, recovery trials, crossings."""
 import numpy as np
 import pytest
 
-from checks import l1_recovery as L
-from checks.errors import InputError
+from prunecert.bounds.limit import l1_recovery as L
+from prunecert.checks.errors import InputError
 
 
 def test_l1_minimize_small():

@@ -3,8 +3,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from bounds import matching as mt
-from checks.errors import InputError
+from prunecert.bounds.random_magnitude import matching as mt
+from prunecert.checks.errors import InputError
 
 
 def test_exp_inequality_proof():

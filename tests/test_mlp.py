@@ -1,9 +1,9 @@
-"""checks.mlp: small autograd networks (floating point engine for experiments)."""
+"""prunecert.checks.learning.mlp: small autograd networks (floating point engine for experiments)."""
 import numpy as np
 import pytest
 
-from checks import mlp
-from checks.errors import InputError
+from prunecert.checks.learning import mlp
+from prunecert.checks.errors import InputError
 
 
 def small():

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from bounds import model_a
-from checks import arith
-from checks.errors import InputError
-from checks.levels import Level, Tri
+from prunecert.bounds.gap import model_a
+from prunecert.checks.rigorous import arith
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level, Tri
 
 
 def test_leaves_prove():

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bounds import model_b
-from checks import arith
-from checks.errors import InputError
-from checks.levels import Level, Tri
+from prunecert.bounds.gap import model_b
+from prunecert.checks.rigorous import arith
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level, Tri
 
 LEAVES = ["check_slice", "check_cap", "check_cap_pointwise", "check_kinks", "check_density", "check_kernel", "check_window",
           "check_lemma1_chain", "check_lemma2_w", "check_W_integral", "check_series",
@@ -186,8 +186,8 @@ def test_registered_claims_levels():
     CLAIMED, no corroboration refutes, every sympy form parses."""
     import sympy as sp
 
-    from proofs.claims.gap_lower import CLAIMS
-    from proofs.registry import combine, run_check, topological_order, validate_graph
+    from prunecert.proofs.claims.gap_lower import CLAIMS
+    from prunecert.proofs.registry import combine, run_check, topological_order, validate_graph
 
     reg = {c.id: c for c in CLAIMS}
     validate_graph(reg)

@@ -1,4 +1,4 @@
-"""checks.network: JSON round trip, validation, exact pruning, float evaluation."""
+"""prunecert.checks.instances.network: JSON round trip, validation, exact pruning, float evaluation."""
 import json
 from fractions import Fraction
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.errors import InputError, NetworkError
-from checks.network import Network, exact_str, sample
+from prunecert.checks.errors import InputError, NetworkError
+from prunecert.checks.instances.network import Network, exact_str, sample
 
 
 def test_sample_shapes_and_norm():
@@ -38,7 +38,7 @@ def test_json_round_trip(tmp_path):
 
 @given(st.fractions(min_value=-10, max_value=10, max_denominator=10**4))
 def test_exact_str_round_trip(q):
-    from checks.numbers import to_fraction
+    from prunecert.checks.rigorous.numbers import to_fraction
     assert to_fraction(exact_str(q)) == q
 
 

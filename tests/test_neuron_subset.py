@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.errors import InputError
-from checks.network import Network, sample
-from checks.neuron_enum import local_search, max_error, minmax, minmax_plain
-from checks.neuron_lower import (exact_max_error, integer_data, into_ball, lower_from_int,
+from prunecert.checks.errors import InputError
+from prunecert.checks.instances.network import Network, sample
+from prunecert.checks.instances.neuron_enum import local_search, max_error, minmax, minmax_plain
+from prunecert.checks.instances.neuron_lower import (exact_max_error, integer_data, into_ball, lower_from_int,
                                  rational_on_sphere, sphere_points)
-from checks.neuron_subset import best_error, search_lower, solve_instance
-from checks.superror import sup_error
+from prunecert.checks.instances.neuron_subset import best_error, search_lower, solve_instance
+from prunecert.checks.instances.superror import sup_error
 
 
 # ----------------------------------------------------------------------------- integer engine

@@ -5,11 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.arith import (absval, amax, amin, ball, certified_decimal, compare3, exact_endpoints,
+from prunecert.checks.rigorous.arith import (absval, amax, amin, ball, certified_decimal, compare3, exact_endpoints,
                           interval, relu, workprec)
-from checks.errors import BoxError, InputError
-from checks.levels import Level, Tri, weakest
-from checks.numbers import fraction_to_decimal, parse_box, to_fraction
+from prunecert.checks.errors import BoxError, InputError
+from prunecert.checks.levels import Level, Tri, weakest
+from prunecert.checks.rigorous.numbers import fraction_to_decimal, parse_box, to_fraction
 
 fracs = st.fractions(min_value=-1000, max_value=1000, max_denominator=10**6)
 

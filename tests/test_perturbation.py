@@ -6,8 +6,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from bounds import perturbation as pb
-from checks.errors import InputError
+from prunecert.bounds.random_magnitude import perturbation as pb
+from prunecert.checks.errors import InputError
 
 
 def test_relu_leaves_proved():

@@ -1,4 +1,4 @@
-"""checks.prover: acceptance claims, soundness properties on claims whose truth is known by
+"""prunecert.checks.inequality.prover: acceptance claims, soundness properties on claims whose truth is known by
 construction (never PROVED when false, never REFUTED when true), budgets."""
 from fractions import Fraction
 
@@ -7,9 +7,9 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks.errors import BoxError, ExpressionError, InputError
-from checks.levels import Level
-from checks.prover import decimal_string, prove, prove_text
+from prunecert.checks.errors import BoxError, ExpressionError, InputError
+from prunecert.checks.levels import Level
+from prunecert.checks.inequality.prover import decimal_string, prove, prove_text
 
 P, R, U = Level.PROVED, Level.REFUTED, Level.UNKNOWN
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from checks.cli import main
-from checks.levels import Level
-from checks.prover import prove_text
+from prunecert.cli import main
+from prunecert.checks.levels import Level
+from prunecert.checks.inequality.prover import prove_text
 
 BOX2 = {"x": ("-1", "1"), "y": ("-1", "1")}
 

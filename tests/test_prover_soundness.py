@@ -5,8 +5,8 @@ None may come out PROVED; a REFUTED answer must have a witness that really viola
 import pytest
 import sympy as sp
 
-from checks.levels import Level
-from checks.prover import prove_text
+from prunecert.checks.levels import Level
+from prunecert.checks.inequality.prover import prove_text
 
 FALSE = [
     ("exp(t) - 1 - t >= 1e-12", {"t": ("-1", "1")}),

@@ -1,4 +1,4 @@
-"""bounds.pruning_threshold: G(R), monotonicity, Jensen trace bound, the crossing."""
+"""prunecert.bounds.limit.pruning_threshold: G(R), monotonicity, Jensen trace bound, the crossing."""
 from fractions import Fraction
 
 import numpy as np
@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bounds import pruning_threshold as pt
-from checks.arith import exact_endpoints
-from checks.errors import InputError
-from checks.levels import Level
+from prunecert.bounds.limit import pruning_threshold as pt
+from prunecert.checks.rigorous.arith import exact_endpoints
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level
 
 
 def test_symbolic_checks_proved():

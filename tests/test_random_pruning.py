@@ -3,9 +3,9 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from bounds import random_pruning as rp
-from checks.errors import InputError
-from checks.matrices import conv1d_apply, conv1d_matrix, is_partial_permutation, shift_matrices_1d
+from prunecert.bounds.random_magnitude import random_pruning as rp
+from prunecert.checks.errors import InputError
+from prunecert.checks.learning.matrices import conv1d_apply, conv1d_matrix, is_partial_permutation, shift_matrices_1d
 
 
 def test_required_width_certified_and_monotone():
@@ -74,7 +74,7 @@ def test_conv_layer_constants():
 
 # --------------------------------------------------------------------------- audit W2: theorem levels
 def test_union_bound_step_is_proved_symbolically():
-    from bounds.random_pruning import union_bound_step
+    from prunecert.bounds.random_magnitude.random_pruning import union_bound_step
 
     r = union_bound_step()
     assert r["ok"] and set(r["parts"]) >= {"value_at_N0", "derivative_negative", "random_width", "magnitude_width"}
@@ -84,7 +84,7 @@ def test_union_bound_step_detects_a_wrong_width(monkeypatch):
     """Falsifiability: a width formula off by a factor 2 is not confirmed."""
     import sympy as sp
 
-    import bounds.random_pruning as rp
+    import prunecert.bounds.random_magnitude.random_pruning as rp
 
     real = rp.width_formula
     monkeypatch.setattr(rp, "width_formula", lambda m="random": real(m) / 2 if m == "random" else real(m))
@@ -94,9 +94,9 @@ def test_union_bound_step_detects_a_wrong_width(monkeypatch):
 
 
 def test_theorems_rest_on_lemmas_and_grid_is_an_instance_check():
-    from checks.levels import Level
-    from proofs.claims.seed002 import check_grid_magnitude
-    from proofs.registry import all_claims
+    from prunecert.checks.levels import Level
+    from prunecert.proofs.claims.seed002 import check_grid_magnitude
+    from prunecert.proofs.registry import all_claims
 
     reg = all_claims()
     for cid in ("seed002.theorem.random", "seed002.theorem.magnitude"):

@@ -1,10 +1,10 @@
 """Status propagation of the claim registry: levels are computed, never stored."""
 import pytest
 
-from checks.errors import CycleError
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim, combine, topological_order
+from prunecert.checks.errors import CycleError
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim, combine, topological_order
 
 
 def ok(level):

@@ -7,10 +7,10 @@ import mpmath as mp
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bounds import sector
-from checks import arith
-from checks.errors import InputError
-from checks.levels import Level
+from prunecert.bounds.gap import sector
+from prunecert.checks.rigorous import arith
+from prunecert.checks.errors import InputError
+from prunecert.checks.levels import Level
 
 
 def test_checks_prove():

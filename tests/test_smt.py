@@ -1,4 +1,4 @@
-"""Tests of checks.smt / checks.smtlib / checks.smt_worker: exact decision, double confirmation,
+"""Tests of prunecert.checks.decide.smt / prunecert.checks.decide.smtlib / prunecert.checks.decide.smt_worker: exact decision, double confirmation,
 exact re-check of models, hard kill at the deadline, 0-1 feasibility against brute force."""
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checks import smt
-from checks.errors import BoxError, ExpressionError, InputError
-from checks.levels import Level
-from checks.smt import SatResult, check_sat, feasible_01, prove_forall
-from checks.smt_worker import _algebraic
-from checks.smtlib import Translator, real_literal
+from prunecert.checks.decide import smt
+from prunecert.checks.errors import BoxError, ExpressionError, InputError
+from prunecert.checks.levels import Level
+from prunecert.checks.decide.smt import SatResult, check_sat, feasible_01, prove_forall
+from prunecert.checks.decide.smt_worker import _algebraic
+from prunecert.checks.decide.smtlib import Translator, real_literal
 
 x, y, t, a, b, c = sp.symbols("x y t a b c")
 n = sp.Symbol("n", integer=True)
@@ -67,7 +67,7 @@ def test_bad_names_and_inputs():
     with pytest.raises(InputError):
         check_sat("(declare-fun x () Real)", solver="yices")
     with pytest.raises(ExpressionError):
-        prove_forall("x +* 2", ">=", "0")  # unparsable text, via checks.expr.parse
+        prove_forall("x +* 2", ">=", "0")  # unparsable text, via prunecert.checks.rigorous.expr.parse
 
 
 def test_piecewise_definedness_is_path_sensitive():
@@ -411,8 +411,8 @@ def test_no_solver_processes_left_behind(monkeypatch, mode):
 
 # ------------------------------------------------------------------ the claims module
 def test_relu_identity_claims_are_proved_by_both_solvers():
-    from proofs.registry import combine, run_check
-    from proofs.claims.relu_identities import CLAIMS
+    from prunecert.proofs.registry import combine, run_check
+    from prunecert.proofs.claims.relu_identities import CLAIMS
 
     assert len(CLAIMS) >= 6
     for claim in CLAIMS:
@@ -428,7 +428,7 @@ def test_relu_identity_claims_are_proved_by_both_solvers():
 def test_certificates_recheck_and_altered_ones_are_rejected():
     import copy
 
-    from checks.smt import recheck_certificate
+    from prunecert.checks.decide.smt import recheck_certificate
 
     xr, yr = sp.symbols("x y", real=True)
     proved = prove_forall(xr ** 2 + yr ** 2, ">=", 2 * xr * yr, {"x": (-1, 1), "y": (-1, 1)})
@@ -463,7 +463,7 @@ def test_relu_claims_point_at_existing_anchors():
     import re
     from pathlib import Path
 
-    from proofs.claims.relu_identities import CLAIMS
+    from prunecert.proofs.claims.relu_identities import CLAIMS
 
     text = (Path(__file__).resolve().parents[1] / "docs" / "smt.md").read_text()
     slugs = {re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", h).strip().lower())
@@ -477,7 +477,7 @@ def test_certificate_level_is_recorded_and_confirmed_exactly():
     swapping the level (or the evidence) is rejected."""
     import copy
 
-    from checks.smt import recheck_certificate
+    from prunecert.checks.decide.smt import recheck_certificate
 
     xr, yr = sp.symbols("x y", real=True)
     box = {"x": (-1, 1), "y": (-1, 1)}

@@ -15,14 +15,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from checks.levels import Level
+from prunecert.checks.levels import Level
 
 # ----------------------------------------------------------------------------- helpers
 
 
 def _exact_ball_point(y):
     """Rational point y / r with r >= ||y|| (so it lies in the closed unit ball)."""
-    from checks.superror import sqrt_bounds
+    from prunecert.checks.instances.superror import sqrt_bounds
 
     y = [F(t) for t in y]
     dd = sum(t * t for t in y)
@@ -109,7 +109,7 @@ PROVER_CASES = [
 
 @pytest.mark.parametrize("text,box,truth", PROVER_CASES, ids=[c[0][:40] for c in PROVER_CASES])
 def test_prover_never_proves_false(text, box, truth):
-    from checks.prover import prove_text
+    from prunecert.checks.inequality.prover import prove_text
 
     r = prove_text(text, box, timeout=4.0)
     if truth is False:
@@ -118,7 +118,7 @@ def test_prover_never_proves_false(text, box, truth):
         assert r.status is not Level.REFUTED, f"REFUTED a true claim: {text}"
     if r.status is Level.REFUTED:
         # the witness must violate the claim in exact/high precision evaluation
-        from checks.expr import parse_relation
+        from prunecert.checks.rigorous.expr import parse_relation
 
         lhs, op, rhs = parse_relation(text, list(box))
         g = (lhs - rhs) if op in (">=", ">") else (rhs - lhs)
@@ -129,7 +129,7 @@ def test_prover_never_proves_false(text, box, truth):
 
 def test_prover_sympy_symbols_with_assumptions_do_not_leak():
     """A sympy side built with positive symbols must still be judged on the whole box."""
-    from checks.prover import prove
+    from prunecert.checks.inequality.prover import prove
 
     x = sp.Symbol("x", positive=True)
     # x - 1/10**15 >= 0 is false at x = 0 (in the box), although x is 'positive' to sympy
@@ -139,7 +139,7 @@ def test_prover_sympy_symbols_with_assumptions_do_not_leak():
 
 # ----------------------------------------------------------------------------- 2. the re-checker
 def _proved_cert(text, box, **kw):
-    from checks.prover import prove_text
+    from prunecert.checks.inequality.prover import prove_text
 
     r = prove_text(text, box, timeout=10.0, **kw)
     assert r.status is Level.PROVED and r.certificate is not None
@@ -147,21 +147,21 @@ def _proved_cert(text, box, **kw):
 
 
 def _resign(c):
-    from checks.certificate import digest
+    from prunecert.checks.inequality.certificate import digest
 
     c["digest"] = digest(c)
     return c
 
 
 def test_recheck_accepts_honest_certificate():
-    from checks.recheck import recheck
+    from prunecert.checks.inequality.recheck import recheck
 
     c = _proved_cert("x*log(x) + exp(-1) >= 0", {"x": ("1/100", "2")})
     assert recheck(c).ok
 
 
 def test_recheck_rejects_tampered_leaves_and_claims():
-    from checks.recheck import recheck
+    from prunecert.checks.inequality.recheck import recheck
 
     c0 = _proved_cert("x*log(x) + exp(-1) + 1/10**9 >= 0", {"x": ("1/100", "2")}, use_exact_steps=False)
     leaves = c0["evidence"]["leaves"]
@@ -204,8 +204,8 @@ def test_recheck_rejects_tampered_leaves_and_claims():
 
 
 def test_recheck_rejects_false_witness():
-    from checks.prover import prove_text
-    from checks.recheck import recheck
+    from prunecert.checks.inequality.prover import prove_text
+    from prunecert.checks.inequality.recheck import recheck
 
     r = prove_text("exp(x) - 1 - x - 1/10**15 >= 0", {"x": ("-1", "1")}, timeout=5.0)
     assert r.status is Level.REFUTED
@@ -217,7 +217,7 @@ def test_recheck_rejects_false_witness():
 def _forged_even_power_cert():
     """PROVED certificate for the FALSE claim -(x**2 + 1)**2 >= 0: factor -x**2-1 with exponent 2,
     'psd' sign -1 (the Gram matrix of x**2 + 1 is PSD), constant -1 -> signs multiply to +1."""
-    from checks.prover import prove_text
+    from prunecert.checks.inequality.prover import prove_text
 
     r = prove_text("x**2*(y**2 + 1) >= 0", {"x": ("-1", "1"), "y": ("-1", "1")}, timeout=10.0)
     assert r.status is Level.PROVED and r.certificate["evidence"]["kind"] == "factor"
@@ -229,9 +229,9 @@ def _forged_even_power_cert():
     return _resign(c)
 
 
-# R1 fixed: the rechecker gives an even power the sign +1 whatever the recorded sign (checks/recheck.py)
+# R1 fixed: the rechecker gives an even power the sign +1 whatever the recorded sign (checks/inequality/recheck.py)
 def test_recheck_even_power_sign_forgery():
-    from checks.recheck import recheck
+    from prunecert.checks.inequality.recheck import recheck
 
     assert not recheck(_forged_even_power_cert()).ok
 
@@ -253,8 +253,8 @@ SMT_CASES = [
 
 @pytest.mark.parametrize("lhs,op,rhs,box,truth", SMT_CASES, ids=[f"{c[0][:30]} {c[1]} {c[2][:20]}" for c in SMT_CASES])
 def test_smt_never_proves_false(lhs, op, rhs, box, truth):
-    from checks.expr import parse
-    from checks.smt import prove_forall
+    from prunecert.checks.rigorous.expr import parse
+    from prunecert.checks.decide.smt import prove_forall
 
     r = prove_forall(parse(lhs), op, parse(rhs), box, timeout=10.0)
     if truth is False:
@@ -269,7 +269,7 @@ def test_smt_never_proves_false(lhs, op, rhs, box, truth):
 # ----------------------------------------------------------------------------- 4. sup error
 def _parallel_net(n, d, model, seed, scale=10**6, spread=1e-9):
     """Many nearly parallel units whose huge output weights almost cancel."""
-    from checks.network import Network
+    from prunecert.checks.instances.network import Network
 
     rng = np.random.default_rng(seed)
     base = rng.standard_normal(d)
@@ -283,7 +283,7 @@ def _parallel_net(n, d, model, seed, scale=10**6, spread=1e-9):
 
 def _wild_net(n, d, model, seed, lo_exp=-12, hi_exp=8):
     """Weights spread over many orders of magnitude (all in the normal float range)."""
-    from checks.network import Network
+    from prunecert.checks.instances.network import Network
 
     rng = np.random.default_rng(seed)
 
@@ -296,8 +296,8 @@ def _wild_net(n, d, model, seed, lo_exp=-12, hi_exp=8):
 
 
 def _check_sup(net, seed, rel_tol=F(1, 100)):
-    from checks.errors import BudgetExceeded
-    from checks.superror import sup_error
+    from prunecert.checks.errors import BudgetExceeded
+    from prunecert.checks.instances.superror import sup_error
 
     lb = _exact_lower_bound(net, seed)
     try:
@@ -333,17 +333,17 @@ def test_sup_error_adversarial_sweep(seed, d, model):
 
 def _underflow_net():
     """Unit 0 contributes 1e-100 * relu(x_1) but its output weight 1e-400 is 0.0 as a float."""
-    from checks.network import Network
+    from prunecert.checks.instances.network import Network
 
     return Network("B", (F(0), F(0), F(0)),
                    ((F(10) ** 300, F(0), F(0)), (F(-1), F(0), F(0))),
                    (F(1, 10**400), F(1, 10**150)))
 
 
-# S1 fixed: the d >= 3 engine refuses weights outside its float-safe range (checks/superror.py)
+# S1 fixed: the d >= 3 engine refuses weights outside its float-safe range (checks/instances/superror.py)
 def test_sup_error_float_underflow():
-    from checks.errors import BudgetExceeded, InputError
-    from checks.superror import sup_error
+    from prunecert.checks.errors import BudgetExceeded, InputError
+    from prunecert.checks.instances.superror import sup_error
 
     net = _underflow_net()
     true_lb = net.error_exact([F(1), F(0), F(0)])      # = 1e-100
@@ -356,7 +356,7 @@ def test_sup_error_float_underflow():
 
 def test_sup_error_d2_exact_vs_points():
     """d = 2 is exact: sup^2 = R exactly, so hi^2 >= R >= lo^2, and no ball point exceeds sqrt(R)."""
-    from checks.superror import sup_error
+    from prunecert.checks.instances.superror import sup_error
 
     for seed in range(4):
         for model in "AB":
@@ -370,7 +370,7 @@ def test_sup_error_d2_exact_vs_points():
 
 # ----------------------------------------------------------------------------- 5. subset sum
 def test_subset_sum_exact_with_ugly_rationals():
-    from checks.subset_sum import best_subset_sum, eps_net
+    from prunecert.checks.instances.subset_sum import best_subset_sum, eps_net
 
     rng = np.random.default_rng(5)
     for trial in range(30):
@@ -401,9 +401,9 @@ def test_subset_sum_exact_with_ugly_rationals():
 def test_neuron_solver_encloses_brute_force_optimum():
     """best_error's [lo, hi] must contain OPT = min_S sup error (d = 2: exact sup^2 per subset), and
     solve_instance must never say achievable=True below OPT or False above it."""
-    from checks.network import sample
-    from checks.neuron_subset import best_error, solve_instance
-    from checks.superror import sqrt_bounds, sup_error
+    from prunecert.checks.instances.network import sample
+    from prunecert.checks.instances.neuron_subset import best_error, solve_instance
+    from prunecert.checks.instances.superror import sqrt_bounds, sup_error
 
     for seed, model in ((0, "A"), (0, "B"), (3, "B"), (5, "A")):
         net = sample(6, 2, seed=seed, model=model, digits=3)

@@ -1,15 +1,15 @@
-"""bounds.statdim: closed forms, certified enclosures, identities, Monte Carlo and mpmath cross-checks."""
+"""prunecert.bounds.limit.statdim: closed forms, certified enclosures, identities, Monte Carlo and mpmath cross-checks."""
 from fractions import Fraction
 
 import mpmath
 import numpy as np
 import pytest
 
-from bounds import statdim as sd
-from checks import cone_projection as cp
-from checks.arith import exact_endpoints, workprec
-from checks.errors import InputError
-from checks.montecarlo import clopper_pearson, statdim_mc
+from prunecert.bounds.limit import statdim as sd
+from prunecert.bounds.limit import cone_projection as cp
+from prunecert.checks.rigorous.arith import exact_endpoints, workprec
+from prunecert.checks.errors import InputError
+from prunecert.checks.statistics.montecarlo import clopper_pearson, statdim_mc
 
 
 def contains(ball, x, prec=200):

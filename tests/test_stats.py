@@ -4,8 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from checks.errors import InputError
-from checks.stats import (bootstrap_slope, clopper_pearson, cp_lower, cp_upper, fit_line, loglog_fit,
+from prunecert.checks.errors import InputError
+from prunecert.checks.statistics.stats import (bootstrap_slope, clopper_pearson, cp_lower, cp_upper, fit_line, loglog_fit,
                           semilog_fit)
 
 

@@ -1,4 +1,4 @@
-"""checks.subset_sum against brute force (hypothesis, n <= 14)."""
+"""prunecert.checks.instances.subset_sum against brute force (hypothesis, n <= 14)."""
 import itertools
 from fractions import Fraction
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.errors import BudgetExceeded, InputError
-from checks.subset_sum import batch_best_subset_sum, best_subset_sum, eps_net
+from prunecert.checks.errors import BudgetExceeded, InputError
+from prunecert.checks.instances.subset_sum import batch_best_subset_sum, best_subset_sum, eps_net
 
 fr = st.fractions(min_value=-3, max_value=3, max_denominator=50)
 

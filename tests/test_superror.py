@@ -1,12 +1,12 @@
-"""checks.superror: certified enclosures against exact and dense evaluation."""
+"""prunecert.checks.instances.superror: certified enclosures against exact and dense evaluation."""
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from checks.errors import InputError
-from checks.network import Network, sample
-from checks.superror import sqrt_bounds, sup_error
+from prunecert.checks.errors import InputError
+from prunecert.checks.instances.network import Network, sample
+from prunecert.checks.instances.superror import sqrt_bounds, sup_error
 
 
 def dense_max(net, d, m=100_000, seed=0, nm=None, wm=None):

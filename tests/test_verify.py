@@ -6,9 +6,9 @@ import json
 import pytest
 
 import _fake_claims
-from checks.cli import main
-from checks.levels import Level
-from checks.result import CheckResult
+from prunecert.cli import main
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
 
 
 def run_cli(capsys, *argv):
@@ -89,7 +89,7 @@ def test_certificates_written(monkeypatch, capsys, tmp_path):
 
 
 def test_failed_recheck_exits_1(monkeypatch, capsys):
-    import checks.cli.verify as verify
+    import prunecert.cli.verify as verify
 
     _fake_claims.install(monkeypatch)
 
@@ -105,7 +105,7 @@ def test_failed_recheck_exits_1(monkeypatch, capsys):
 
 
 def test_recheck_statuses():
-    from checks.cli.verify import recheck_certificate, rechecker_table
+    from prunecert.cli.verify import recheck_certificate, rechecker_table
 
     assert recheck_certificate({"no": "format"})["status"] == "stored"
     assert recheck_certificate({"format": "surely-not-a-format-xyz"})["status"] == "stored"
@@ -113,8 +113,8 @@ def test_recheck_statuses():
 
 
 def test_real_prover_certificate_rechecked_and_tampering_detected():
-    from checks.cli.verify import recheck_certificate
-    from checks.prover import prove_text
+    from prunecert.cli.verify import recheck_certificate
+    from prunecert.checks.inequality.prover import prove_text
 
     cert = prove_text("sin(x) <= x", {"x": ("0", "2")}).certificate
     assert recheck_certificate(cert)["status"] == "ok"
@@ -132,9 +132,9 @@ def test_process_pool_matches_serial(monkeypatch, capsys):
 
 
 def test_pool_runner_unpicklable_check_is_unknown(monkeypatch):
-    from proofs.parallel import pool_runner
-    from proofs.registry import Check, Claim
-    import proofs.registry as registry
+    from prunecert.proofs.parallel import pool_runner
+    from prunecert.proofs.registry import Check, Claim
+    import prunecert.proofs.registry as registry
 
     reg = {"x": Claim("x", "x", "x", "new", checks=(Check("lambda", lambda: CheckResult(Level.PROVED, "m")),))}
     monkeypatch.setattr(registry, "_REGISTRY", reg)
@@ -146,8 +146,8 @@ def test_precision_restored_between_jobs(monkeypatch):
     """A check that leaks a precision change cannot affect the next job."""
     from flint import ctx
 
-    from proofs.parallel import run_check_clean
-    from proofs.registry import Check
+    from prunecert.proofs.parallel import run_check_clean
+    from prunecert.proofs.registry import Check
 
     def leaky():
         ctx.prec = 20
@@ -173,9 +173,9 @@ def test_noisy_checks_do_not_corrupt_json_stdout():
 
     here = Path(__file__).resolve().parent
     code = ("import sys; sys.path.insert(0, %r)\n"
-            "import _fake_claims, proofs.registry as r\n"
+            "import _fake_claims, prunecert.proofs.registry as r\n"
             "r._REGISTRY = _fake_claims.claims()\n"
-            "from checks.cli import main\n"
+            "from prunecert.cli import main\n"
             "sys.exit(main(['verify', '--json', '--jobs', sys.argv[1]]))\n") % str(here)
     for jobs in ("1", "2"):
         proc = subprocess.run([sys.executable, "-c", code, jobs], capture_output=True, text=True, timeout=300)
@@ -204,7 +204,7 @@ LEVELS = [Level.PROVED, Level.CHECKED, Level.EVIDENCE, Level.UNKNOWN, Level.REFU
 
 @st.composite
 def random_registry(draw):
-    from proofs.registry import Check, Claim
+    from prunecert.proofs.registry import Check, Claim
 
     n = draw(st.integers(1, 10))
     reg, outcomes = {}, {}
@@ -225,8 +225,8 @@ def random_registry(draw):
 @settings(max_examples=150, deadline=None)
 @given(random_registry())
 def test_levels_never_exceed_dependencies(monkeypatch_reg):
-    import proofs.registry as registry
-    from proofs import evaluate
+    import prunecert.proofs.registry as registry
+    from prunecert.proofs import evaluate
 
     reg, outcomes = monkeypatch_reg
     old = registry._REGISTRY
@@ -262,8 +262,8 @@ def test_levels_never_exceed_dependencies(monkeypatch_reg):
 def test_timeout_makes_a_hanging_check_unknown(monkeypatch, capsys):
     import time
 
-    import proofs.registry as registry
-    from proofs.registry import Check, Claim, validate_graph
+    import prunecert.proofs.registry as registry
+    from prunecert.proofs.registry import Check, Claim, validate_graph
 
     reg = _fake_claims.claims()
     reg["toy.hang"] = Claim("toy.hang", "Hangs", "H", "new", checks=(Check("sleep", _fake_claims.check_sleeps),),
@@ -289,7 +289,7 @@ def test_unwritable_certificate_dir_is_bad_input(monkeypatch, capsys, tmp_path):
 
 
 def test_certificate_with_opposite_verdict_fails():
-    from checks.cli.verify import recheck_certificate
+    from prunecert.cli.verify import recheck_certificate
 
     cert = {"format": "prunecert-smt/1", "level": "REFUTED"}
     out = recheck_certificate(cert, {}, expected_level="PROVED")

@@ -1,13 +1,13 @@
-"""bounds.weight_construction: masks, subset-sum instances, certified error, analytic bound."""
+"""prunecert.bounds.gap.weight_construction: masks, subset-sum instances, certified error, analytic bound."""
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from bounds.weight_construction import blocks, construct, estimate_error
-from checks.errors import InputError
-from checks.network import Network, prefix, sample
-from checks.superror import sup_error
+from prunecert.bounds.gap.weight_construction import blocks, construct, estimate_error
+from prunecert.checks.errors import InputError
+from prunecert.checks.instances.network import Network, prefix, sample
+from prunecert.checks.instances.superror import sup_error
 
 
 def dense(net, nm, wm, m=100_000, seed=0):

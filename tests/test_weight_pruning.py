@@ -1,14 +1,14 @@
-"""bounds.weight_pruning / bounds.subset_sum_lemma: certified widths, formula consistency, lemma pieces."""
+"""prunecert.bounds.gap.weight_pruning / prunecert.bounds.gap.subset_sum_lemma: certified widths, formula consistency, lemma pieces."""
 from fractions import Fraction
 
 import math
 import pytest
 import sympy as sp
 
-from bounds.subset_sum_lemma import failure_bound, phase1_steps
-from bounds.weight_pruning import d, delta, eps, phase1_K, required_width, width_details, width_formula
-from checks.arith import upper_fraction
-from checks.errors import InputError
+from prunecert.bounds.gap.subset_sum_lemma import failure_bound, phase1_steps
+from prunecert.bounds.gap.weight_pruning import d, delta, eps, phase1_K, required_width, width_details, width_formula
+from prunecert.checks.rigorous.arith import upper_fraction
+from prunecert.checks.errors import InputError
 
 
 @pytest.mark.parametrize("e, dl, dd", [("0.1", "0.1", 1), ("0.05", "0.1", 2), ("0.01", "0.01", 3)])
@@ -54,7 +54,7 @@ def test_lemma_bound_against_simulation():
     probability >= 1/8 (an interval of length 1/2, at least 1/4 of it inside [-1,1], density 1/2), so the
     exact best subset sum of 12 items is within 1/4 with probability >= 1 - (7/8)^12."""
     import numpy as np
-    from checks.subset_sum import batch_best_subset_sum
+    from prunecert.checks.instances.subset_sum import batch_best_subset_sum
 
     rng = np.random.default_rng(0)
     V = np.round(rng.uniform(-1, 1, size=(4000, 12)) * 10**6).astype(np.int64)
@@ -65,8 +65,8 @@ def test_lemma_bound_against_simulation():
 
 # --------------------------------------------------------------------------- audit W2: Cauchy-Schwarz, every d
 def test_cauchy_schwarz_leaf_symbolic_length():
-    from checks.levels import Level
-    from proofs.claims.gap_upper import cauchy_schwarz_parts, check_cauchy_schwarz_all_d
+    from prunecert.checks.levels import Level
+    from prunecert.proofs.claims.gap_upper import cauchy_schwarz_parts, check_cauchy_schwarz_all_d
 
     assert cauchy_schwarz_parts()["ok"]
     assert check_cauchy_schwarz_all_d().level is Level.PROVED
@@ -76,7 +76,7 @@ def test_cauchy_schwarz_leaf_symbolic_length():
 
 
 def test_construction_leaves_cover_every_d():
-    from proofs.registry import all_claims
+    from prunecert.proofs.registry import all_claims
 
     c = all_claims()["gap.upper.construction"]
     names = [ch.name for ch in c.checks]

@@ -1,2 +1,2 @@
-"""Claim modules.  Each module defines ``CLAIMS: list[proofs.registry.Claim]``; all
-modules in this package are discovered by :func:`proofs.registry.all_claims`."""
+"""Claim modules.  Each module defines ``CLAIMS: list[prunecert.proofs.registry.Claim]``; all
+modules in this package are discovered by :func:`prunecert.proofs.registry.all_claims`."""

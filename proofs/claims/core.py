@@ -1,4 +1,4 @@
-"""Example claims proved by the core prover (checks.prover): the acceptance inequalities.
+"""Example claims proved by the core prover (prunecert.checks.inequality.prover): the acceptance inequalities.
 
 Each check runs the branch-and-bound prover and returns its CheckResult with the certificate
 (re-checked by ``prunecert verify`` with the independent checker).  Written argument:
@@ -6,8 +6,8 @@ docs/prover.md.
 """
 from __future__ import annotations
 
-from checks.prover import prove_text
-from proofs.registry import Check, Claim
+from prunecert.checks.inequality.prover import prove_text
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/prover.md"
 

@@ -8,8 +8,8 @@ Written proofs: docs/neuron-lower-bound.md.
 """
 from __future__ import annotations
 
-from bounds import chord, kink_angle, model_a, model_b, sector
-from proofs.registry import Check, Claim
+from prunecert.bounds.gap import chord, kink_angle, model_a, model_b, sector
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/neuron-lower-bound.md"
 RECON = ("reconstructed",)

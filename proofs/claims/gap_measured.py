@@ -6,8 +6,8 @@ claim is CHECKED (decided on the stated finite instances, every arb comparison d
 otherwise); the frequency claim is
 EVIDENCE (Clopper-Pearson).  Written discussion: docs/gap-experiment.md.
 """
-from bounds import gap_fit, gap_search
-from proofs.registry import Check, Claim
+from prunecert.bounds.gap import gap_fit, gap_search
+from prunecert.proofs.registry import Check, Claim
 
 CLAIMS = [
     Claim(
@@ -22,7 +22,7 @@ CLAIMS = [
                       "exact solver on 5 widths x 3 seeds, OLS + bootstrap slope CI"),),
         corroborations=(Check("neuron_scaling_full", gap_fit.check_neuron_scaling_slow,
                       "widths 4..32 x 8 seeds", slow=True),),
-        sketch="Exact solver (checks.neuron_subset) + log-log fit with t and bootstrap CIs (checks.stats).",
+        sketch="Exact solver (prunecert.checks.instances.neuron_subset) + log-log fit with t and bootstrap CIs (prunecert.checks.statistics.stats).",
         tags=("experiment", "gap"), seed="001",
     ),
     Claim(
@@ -35,7 +35,7 @@ CLAIMS = [
         checks=(Check("weight_scaling_fast", gap_fit.check_weight_scaling, "5 widths up to 96 x 3 seeds"),),
         corroborations=(Check("weight_scaling_full", gap_fit.check_weight_scaling_slow, "widths 8..128 x 8 seeds",
                       slow=True),),
-        sketch="bounds.weight_construction.construct + checks.superror + semilog fit (checks.stats).",
+        sketch="prunecert.bounds.gap.weight_construction.construct + prunecert.checks.instances.superror + semilog fit (prunecert.checks.statistics.stats).",
         tags=("experiment", "gap"), seed="001",
     ),
     Claim(
@@ -44,7 +44,7 @@ CLAIMS = [
         statement=(r"For each of the 24 instances of the default check (families uniform, gaussian, "
                    r"Gaussian-$u$/uniform-$v$, $w$ near a hidden direction, $w=e_1$, a near-antipodal pair; Model B; "
                    r"$n\in\{5,9\}$, $d\in\{2,3\}$; one instance per family $\times$ $n$ $\times$ $d$ cell, seed "
-                   r"$100n+10d+\text{family index}$ of checks.counterexample) the solver's best neuron subset $S$ "
+                   r"$100n+10d+\text{family index}$ of prunecert.checks.instances.counterexample) the solver's best neuron subset $S$ "
                    r"(exactly optimal when its lower bound completes) with certified error $\varepsilon=\mathrm{hi}"
                    r"\ge E(S)$ satisfies, in every checked slice plane and cap window, "
                    r"$|D_\delta h_S(m)|\le 2(1+\cos\delta)\varepsilon$ and, for every isolated kept cap kink, "
@@ -56,7 +56,7 @@ CLAIMS = [
         corroborations=(Check("search_full", gap_search.check_search_slow, "6 families x n in 4..14 x d in {2,3} x 3",
                       slow=True),),
         uses=("gap.lower.B_kernel",),
-        sketch="Search engine checks.counterexample; properties bounds.gap_search (arb: a violation only if certain; "
+        sketch="Search engine prunecert.checks.instances.counterexample; properties prunecert.bounds.gap.gap_search (arb: a violation only if certain; "
                "an undecided comparison is re-decided at up to 640 bits, and if any stays undecided the check is "
                "UNKNOWN).",
         tags=("search", "gap"), seed="001",
@@ -76,7 +76,7 @@ CLAIMS = [
                 Check("theorem_B_frequency_300", gap_search.check_theorem_B_frequency_slow, "300 networks",
                       slow=True)),
         uses=("gap.lower.theorem_A", "gap.lower.theorem_B"),
-        sketch="Exact decisions (checks.neuron_subset.solve_instance) + one-sided Clopper-Pearson (checks.stats).",
+        sketch="Exact decisions (prunecert.checks.instances.neuron_subset.solve_instance) + one-sided Clopper-Pearson (prunecert.checks.statistics.stats).",
         tags=("search", "gap"), seed="001",
     ),
 ]

@@ -9,9 +9,9 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/weight-pruning.md"
 
@@ -22,7 +22,7 @@ def _res(ok: bool, method: str, t0: float, detail: str, data=None, witness=None)
 
 
 def _smt(lhs, op, rhs, box=None) -> CheckResult:
-    from checks.smt import prove_forall
+    from prunecert.checks.decide.smt import prove_forall
 
     return prove_forall(lhs, op, rhs, box, timeout=20.0)
 
@@ -59,7 +59,7 @@ def check_window_length() -> CheckResult:
 def check_growth_ratio() -> CheckResult:
     """x/2 - x^2/(2a) - x (1/2 - mu/2) = x (mu a - x)/(2a) (sympy), so >= 0 on 0 <= x <= mu a; mu = 1/2."""
     t0 = time.perf_counter()
-    from bounds.subset_sum_lemma import MU, expected_growth_ratio
+    from prunecert.bounds.gap.subset_sum_lemma import MU, expected_growth_ratio
 
     xx, a = sp.symbols("x a", positive=True)
     r = expected_growth_ratio(MU)
@@ -70,7 +70,7 @@ def check_growth_ratio() -> CheckResult:
 def check_reverse_markov() -> CheckResult:
     """E[D] <= theta*D0 + (1 - theta) D0 P(D >= theta D0) gives P >= (r - theta)/(1 - theta) = 1/7 (exact)."""
     t0 = time.perf_counter()
-    from bounds.subset_sum_lemma import THETA, expected_growth_ratio, grow_probability, hit_probability, reverse_markov
+    from prunecert.bounds.gap.subset_sum_lemma import THETA, expected_growth_ratio, grow_probability, hit_probability, reverse_markov
 
     q = reverse_markov(expected_growth_ratio())
     b = sp.Symbol("beta", positive=True)
@@ -82,7 +82,7 @@ def check_reverse_markov() -> CheckResult:
 def check_chernoff_step() -> CheckResult:
     """1 - p (1 - e^{-ln 2}) = 1 - p/2 and e^{K ln 2} = 2^K (sympy)."""
     t0 = time.perf_counter()
-    from bounds.subset_sum_lemma import LAMBDA
+    from prunecert.bounds.gap.subset_sum_lemma import LAMBDA
 
     p, K = sp.symbols("p K", positive=True)
     ok = sp.simplify(1 - p * (1 - sp.exp(-LAMBDA)) - (1 - p / 2)) == 0 and sp.simplify(sp.exp(LAMBDA * K) - 2**K) == 0
@@ -142,8 +142,8 @@ def check_construction_instances() -> CheckResult:
     """CHECKED: on stated instances (d = 2, n = 80, Model B, seeds 0..9, eps = 0.1) the construction's
     certified error respects the analytic bound ||delta||_2 and decides eps."""
     t0 = time.perf_counter()
-    from bounds.weight_construction import construct
-    from checks.network import sample
+    from prunecert.bounds.gap.weight_construction import construct
+    from prunecert.checks.instances.network import sample
 
     wins, rows = 0, []
     for seed in range(10):
@@ -163,7 +163,7 @@ def check_construction_instances() -> CheckResult:
 def check_width_numbers() -> CheckResult:
     """The width inequality 4d[2^K(1-beta/14)^T1 + (1-beta/4)^T2] <= delta certified in arb at sample points."""
     t0 = time.perf_counter()
-    from bounds.weight_pruning import width_details
+    from prunecert.bounds.gap.weight_pruning import width_details
 
     data = []
     for e, dl, dd in (("0.1", "0.1", 2), ("0.01", "0.1", 3), ("0.001", "0.01", 10)):
@@ -176,7 +176,7 @@ def check_width_numbers() -> CheckResult:
 def check_width_asymptotics() -> CheckResult:
     """For fixed d and delta the smooth width formula is linear in ln(1/eps): n/ln(1/eps) -> constant."""
     t0 = time.perf_counter()
-    from bounds.weight_pruning import d, delta, eps, width_formula_smooth
+    from prunecert.bounds.gap.weight_pruning import d, delta, eps, width_formula_smooth
 
     L = sp.Symbol("L", positive=True)
     f = width_formula_smooth().subs(eps, sp.exp(-L))
@@ -189,9 +189,9 @@ def check_empirical_width() -> CheckResult:
     """EVIDENCE: at d = 2, n = 64, eps = 0.1 the construction succeeds (certified) on k of 50 seeds;
     99% Clopper-Pearson lower bound on the success probability."""
     t0 = time.perf_counter()
-    from bounds.weight_construction import construct
-    from checks.montecarlo import clopper_pearson
-    from checks.network import sample
+    from prunecert.bounds.gap.weight_construction import construct
+    from prunecert.checks.statistics.montecarlo import clopper_pearson
+    from prunecert.checks.instances.network import sample
 
     k = 0
     for seed in range(50):
@@ -218,8 +218,8 @@ def check_separation_instances() -> CheckResult:
     t0 = time.perf_counter()
     import numpy as np
 
-    from checks.network import Network
-    from checks.superror import sup_error
+    from prunecert.checks.instances.network import Network
+    from prunecert.checks.instances.superror import sup_error
 
     rng = np.random.default_rng(7)
     worst = None
@@ -246,7 +246,7 @@ def check_separation_instances() -> CheckResult:
 def check_counting_equivalence() -> CheckResult:
     """The counting inequality as a symbolic statement (all eps, d, p > 0, real n): sympy."""
     t0 = time.perf_counter()
-    from bounds.counting import counting_equivalence
+    from prunecert.bounds.gap.counting import counting_equivalence
 
     r = counting_equivalence()
     bad = [k for k, v in r["parts"].items() if not v]
@@ -262,7 +262,7 @@ def check_counting_numbers() -> CheckResult:
     """Instance check: weight_pruning_lower_width is the least n with 2^{n(d+1)} (4 eps)^d >= p
     (exact rationals) at 3 points."""
     t0 = time.perf_counter()
-    from bounds.counting import weight_pruning_lower_width
+    from prunecert.bounds.gap.counting import weight_pruning_lower_width
 
     rows = []
     for e, dd, p in (("0.01", 2, 1), ("0.001", 3, "1/2"), ("1e-6", 1, 1)):
@@ -312,7 +312,7 @@ CLAIMS = [
     Claim(
         id="gap.upper.width",
         title="Weight pruning reaches eps with width 2d(T1+T2) = O(d log(d/eps) + d log(d/delta))",
-        statement=r"With $n = 2d(T_1+T_2)$ as in bounds.weight_pruning, the construction succeeds with probability $\ge 1-\delta$.",
+        statement=r"With $n = 2d(T_1+T_2)$ as in prunecert.bounds.gap.weight_pruning, the construction succeeds with probability $\ge 1-\delta$.",
         source="new",
         kind="theorem",
         checks=(Check("asymptotics", check_width_asymptotics),),

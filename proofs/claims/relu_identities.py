@@ -1,5 +1,5 @@
 """Standard ReLU / max identities used by the gap proofs, each decided exactly by
-checks.smt.prove_forall: the negation is unsat for z3 AND for cvc5 (double confirmation).
+prunecert.checks.decide.smt.prove_forall: the negation is unsat for z3 AND for cvc5 (double confirmation).
 
 sigma(t) = relu(t) = Max(0, t).  Written arguments: docs/smt.md (one anchor per claim).
 """
@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checks.result import CheckResult
-from checks.smt import prove_forall
-from proofs.registry import Check, Claim
+from prunecert.checks.result import CheckResult
+from prunecert.checks.decide.smt import prove_forall
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/smt.md"
 TIMEOUT = 20.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/seed002-random-magnitude-pruning.md"
 
@@ -19,7 +19,7 @@ def _res(ok: bool, method: str, t0: float, detail: str = "", level_ok=Level.PROV
 
 # --------------------------------------------------------------------------- checks
 def check_relu_lipschitz() -> CheckResult:
-    from bounds.perturbation import relu_bounded, relu_lipschitz
+    from prunecert.bounds.random_magnitude.perturbation import relu_bounded, relu_lipschitz
 
     t0 = time.perf_counter()
     ok1, f1 = relu_lipschitz()
@@ -30,7 +30,7 @@ def check_relu_lipschitz() -> CheckResult:
 
 
 def check_one_layer_identity() -> CheckResult:
-    from bounds.perturbation import one_layer_identity
+    from prunecert.bounds.random_magnitude.perturbation import one_layer_identity
 
     t0 = time.perf_counter()
     ok = all(one_layer_identity(m, n) for m, n in ((1, 1), (2, 3), (3, 2)))
@@ -38,7 +38,7 @@ def check_one_layer_identity() -> CheckResult:
 
 
 def check_lagrange() -> CheckResult:
-    from bounds.perturbation import lagrange_identity
+    from prunecert.bounds.random_magnitude.perturbation import lagrange_identity
 
     t0 = time.perf_counter()
     ok = all(lagrange_identity(n) for n in range(1, 6))
@@ -46,7 +46,7 @@ def check_lagrange() -> CheckResult:
 
 
 def check_induction() -> CheckResult:
-    from bounds.perturbation import geometric_identity, induction_identity
+    from prunecert.bounds.random_magnitude.perturbation import geometric_identity, induction_identity
 
     t0 = time.perf_counter()
     ok = all(induction_identity(L) for L in range(1, 5)) and geometric_identity(None) \
@@ -58,8 +58,8 @@ def check_induction() -> CheckResult:
 def check_fixed_network_prover() -> CheckResult:
     """Guard: a fixed 2-2-2 ReLU network, l_inf bound; by positive homogeneity it suffices to prove
     it on the boundary of [-1,1]^2 (four edges, one variable each) with the interval prover."""
-    from bounds.perturbation import fixed_network_instance
-    from checks.prover import prove
+    from prunecert.bounds.random_magnitude.perturbation import fixed_network_instance
+    from prunecert.checks.inequality.prover import prove
 
     t0 = time.perf_counter()
     d = fixed_network_instance()
@@ -77,20 +77,20 @@ def check_fixed_network_prover() -> CheckResult:
 
 
 def check_fixed_network_smt() -> CheckResult:
-    """The same fixed network over the whole box [-1,1]^2 by checks.smt.prove_forall (z3 + cvc5)."""
+    """The same fixed network over the whole box [-1,1]^2 by prunecert.checks.decide.smt.prove_forall (z3 + cvc5)."""
     t0 = time.perf_counter()
     try:
-        from checks.smt import prove_forall
+        from prunecert.checks.decide.smt import prove_forall
     except ImportError:
-        return CheckResult(Level.UNKNOWN, "smt", time.perf_counter() - t0, "checks.smt not available yet")
-    from bounds.perturbation import fixed_network_instance
+        return CheckResult(Level.UNKNOWN, "smt", time.perf_counter() - t0, "prunecert.checks.decide.smt not available yet")
+    from prunecert.bounds.random_magnitude.perturbation import fixed_network_instance
 
     d = fixed_network_instance()
     return prove_forall(d["lhs"], "<=", d["rhs"], {"x1": ("-1", "1"), "x2": ("-1", "1")}, timeout=10.0)
 
 
 def check_linf_search() -> CheckResult:
-    from bounds.perturbation import linf_search_exact
+    from prunecert.bounds.random_magnitude.perturbation import linf_search_exact
 
     t0 = time.perf_counter()
     r = linf_search_exact(300, seed=2002)
@@ -103,7 +103,7 @@ def check_linf_search() -> CheckResult:
 
 
 def check_moments() -> CheckResult:
-    from bounds.magnitude import moments, moments_verified
+    from prunecert.bounds.random_magnitude.magnitude import moments, moments_verified
 
     t0 = time.perf_counter()
     ok = moments_verified()
@@ -111,7 +111,7 @@ def check_moments() -> CheckResult:
 
 
 def check_hoeffding_grid() -> CheckResult:
-    from bounds.magnitude import hoeffding_exact_check
+    from prunecert.bounds.random_magnitude.magnitude import hoeffding_exact_check
 
     t0 = time.perf_counter()
     ps = ["0", "1/10", "1/5", "3/10", "2/5", "1/2", "3/5", "7/10", "4/5", "9/10", "1"]
@@ -127,7 +127,7 @@ def check_hoeffding_grid() -> CheckResult:
 
 
 def check_exp_inequality() -> CheckResult:
-    from bounds.matching import one_minus_le_exp
+    from prunecert.bounds.random_magnitude.matching import one_minus_le_exp
 
     t0 = time.perf_counter()
     r = one_minus_le_exp()
@@ -136,7 +136,7 @@ def check_exp_inequality() -> CheckResult:
 
 
 def check_matching_instances() -> CheckResult:
-    from bounds.matching import matching_check_instances
+    from prunecert.bounds.random_magnitude.matching import matching_check_instances
 
     t0 = time.perf_counter()
     cases = [(N, w, e, K, t) for N in (1, 7, 60) for w in ("1/2", "-1", "3/10") for e in ("1/10", "3/10")
@@ -147,7 +147,7 @@ def check_matching_instances() -> CheckResult:
 
 
 def check_window_bound() -> CheckResult:
-    from bounds.matching import window_lower_bound_proof
+    from prunecert.bounds.random_magnitude.matching import window_lower_bound_proof
 
     t0 = time.perf_counter()
     r = window_lower_bound_proof()
@@ -155,7 +155,7 @@ def check_window_bound() -> CheckResult:
 
 
 def check_conv_decomposition() -> CheckResult:
-    from bounds.random_pruning import conv_decomposition_identity
+    from prunecert.bounds.random_magnitude.random_pruning import conv_decomposition_identity
 
     t0 = time.perf_counter()
     return _res(conv_decomposition_identity(), "sympy-identity", t0,
@@ -163,7 +163,7 @@ def check_conv_decomposition() -> CheckResult:
 
 
 def check_conv_psd() -> CheckResult:
-    from bounds.random_pruning import conv_norm_instances
+    from prunecert.bounds.random_magnitude.random_pruning import conv_norm_instances
 
     t0 = time.perf_counter()
     r = conv_norm_instances(6, seed=2)
@@ -176,7 +176,7 @@ def _grid_check(method: str) -> CheckResult:
     (eps, delta) grid for target 4-8-8-2.  ``width_grid`` certifies, per grid point, that
     P((1 + eta_lo)^L - 1) <= eps and M exp(-q N) <= delta (it raises otherwise), so the numbers are
     decided on these 9 instances: CHECKED.  The theorem's general statement rests on its lemmas."""
-    from bounds.random_pruning import width_grid
+    from prunecert.bounds.random_magnitude.random_pruning import width_grid
 
     t0 = time.perf_counter()
     rows = width_grid(method=method)
@@ -188,7 +188,7 @@ def _grid_check(method: str) -> CheckResult:
 
 
 def check_union_bound() -> CheckResult:
-    from bounds.random_pruning import union_bound_step
+    from prunecert.bounds.random_magnitude.random_pruning import union_bound_step
 
     t0 = time.perf_counter()
     r = union_bound_step()
@@ -208,7 +208,7 @@ def check_grid_magnitude() -> CheckResult:
 
 
 def _mc(method: str, grid_eps, grid_delta, trials: int) -> CheckResult:
-    from bounds.random_pruning import required_width, simulate
+    from prunecert.bounds.random_magnitude.random_pruning import required_width, simulate
 
     t0 = time.perf_counter()
     out = []
@@ -227,19 +227,19 @@ def _mc(method: str, grid_eps, grid_delta, trials: int) -> CheckResult:
 
 
 def check_mc_random() -> CheckResult:
-    from bounds.random_pruning import GRID_DELTA, GRID_EPS
+    from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS
 
     return _mc("random", GRID_EPS, GRID_DELTA, 500)
 
 
 def check_mc_magnitude() -> CheckResult:
-    from bounds.random_pruning import GRID_DELTA, GRID_EPS
+    from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS
 
     return _mc("magnitude", GRID_EPS, GRID_DELTA, 500)
 
 
 def check_mc_random_slow() -> CheckResult:
-    from bounds.random_pruning import GRID_DELTA, GRID_EPS
+    from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS
 
     return _mc("random", GRID_EPS, GRID_DELTA, 5000)
 
@@ -274,7 +274,7 @@ CLAIMS = [
         checks=(Check("induction-identity", check_induction),),
         corroborations=(Check("fixed-net-prover", check_fixed_network_prover, "fixed 2-2-2 net, l_inf, interval prover",
                               slow=True),
-                        Check("fixed-net-smt", check_fixed_network_smt, "same net via checks.smt (z3+cvc5)"),
+                        Check("fixed-net-smt", check_fixed_network_smt, "same net via prunecert.checks.decide.smt (z3+cvc5)"),
                         Check("exact-search", check_linf_search, "300 random exact networks")),
         proof_uses=("seed002.perturbation.one_layer", "seed002.relu_lipschitz"),
         proof=f"{DOC}#perturbation", tags=("perturbation",)),

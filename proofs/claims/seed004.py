@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/seed004-elimination-compensation.md"
 
@@ -19,7 +19,7 @@ def _from(r: dict, method: str, t0: float, what: str, level=Level.PROVED, fail=L
 
 
 def check_first_order() -> CheckResult:
-    from bounds.ecp import first_order
+    from prunecert.bounds.elimination.ecp import first_order
 
     t0 = time.perf_counter()
     return _from(first_order(), "sympy-solve+identity", t0,
@@ -27,7 +27,7 @@ def check_first_order() -> CheckResult:
 
 
 def check_first_order_sums() -> CheckResult:
-    from bounds.ecp import first_order_sums_identity
+    from prunecert.bounds.elimination.ecp import first_order_sums_identity
 
     t0 = time.perf_counter()
     return _from(first_order_sums_identity(4, 2), "sympy-identity", t0,
@@ -35,7 +35,7 @@ def check_first_order_sums() -> CheckResult:
 
 
 def check_second_order() -> CheckResult:
-    from bounds.ecp import second_order
+    from prunecert.bounds.elimination.ecp import second_order
 
     t0 = time.perf_counter()
     r = second_order()
@@ -45,7 +45,7 @@ def check_second_order() -> CheckResult:
 
 
 def check_linear() -> CheckResult:
-    from bounds.ecp import linear_last_layer
+    from prunecert.bounds.elimination.ecp import linear_last_layer
 
     t0 = time.perf_counter()
     return _from(linear_last_layer(), "sympy-solve+identity", t0,
@@ -53,7 +53,7 @@ def check_linear() -> CheckResult:
 
 
 def check_linear_instances() -> CheckResult:
-    from bounds.ecp import linear_last_layer_exact_instances
+    from prunecert.bounds.elimination.ecp import linear_last_layer_exact_instances
 
     t0 = time.perf_counter()
     r = linear_last_layer_exact_instances(5, seed=4)
@@ -62,7 +62,7 @@ def check_linear_instances() -> CheckResult:
 
 
 def check_linear_bruteforce() -> CheckResult:
-    from bounds.ecp import linear_last_layer_bruteforce
+    from prunecert.bounds.elimination.ecp import linear_last_layer_bruteforce
 
     t0 = time.perf_counter()
     r = linear_last_layer_bruteforce(20, seed=4)
@@ -74,7 +74,7 @@ def check_linear_bruteforce() -> CheckResult:
 
 
 def check_joint_first() -> CheckResult:
-    from bounds.ecp import several_weights_first_order
+    from prunecert.bounds.elimination.ecp import several_weights_first_order
 
     t0 = time.perf_counter()
     r = several_weights_first_order(3)
@@ -82,14 +82,14 @@ def check_joint_first() -> CheckResult:
 
 
 def check_joint_linear() -> CheckResult:
-    from bounds.ecp import several_weights_linear
+    from prunecert.bounds.elimination.ecp import several_weights_linear
 
     t0 = time.perf_counter()
     return _from(several_weights_linear(2, 3), "sympy-solve", t0, "exact joint shift = sum_k W_k mean(x_k)")
 
 
 def check_joint_second() -> CheckResult:
-    from bounds.ecp import several_weights_second_order
+    from prunecert.bounds.elimination.ecp import several_weights_second_order
 
     t0 = time.perf_counter()
     r = several_weights_second_order(3)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
-from checks.levels import Level
-from checks.result import CheckResult
-from proofs.registry import Check, Claim
+from prunecert.checks.levels import Level
+from prunecert.checks.result import CheckResult
+from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/fundamental-limit.md"
 ALMT = "literature: Amelunxen, Lotz, McCoy, Tropp, 'Living on the edge', Inf. Inference 2014"
@@ -48,7 +48,7 @@ def check_orthant_volumes_symbolic() -> CheckResult:
 
 
 def check_orthant_exact_instances() -> CheckResult:
-    from bounds.statdim import orthant, orthant_intrinsic_volumes, statdim_from_volumes
+    from prunecert.bounds.limit.statdim import orthant, orthant_intrinsic_volumes, statdim_from_volumes
 
     t0 = time.perf_counter()
     for d in range(1, 81):
@@ -60,7 +60,7 @@ def check_orthant_exact_instances() -> CheckResult:
 
 
 def _mc(project, d, value, seed, n=8000, sq_dist=None):
-    from checks.montecarlo import statdim_mc
+    from prunecert.checks.statistics.montecarlo import statdim_mc
 
     t0 = time.perf_counter()
     est = statdim_mc(project, d, n=n, seed=seed, sq_dist=sq_dist)
@@ -72,26 +72,26 @@ def _mc(project, d, value, seed, n=8000, sq_dist=None):
 
 
 def mc_orthant() -> CheckResult:
-    from checks import cone_projection as cp
+    from prunecert.bounds.limit import cone_projection as cp
 
     return _mc(cp.orthant, 16, 8, seed=301)
 
 
 def mc_subspace() -> CheckResult:
-    from checks import cone_projection as cp
+    from prunecert.bounds.limit import cone_projection as cp
 
     return _mc(cp.subspace(5), 12, 5, seed=302)
 
 
 def mc_psd() -> CheckResult:
-    from checks import cone_projection as cp
+    from prunecert.bounds.limit import cone_projection as cp
 
     return _mc(cp.psd(4), 10, 5, seed=303)
 
 
 def mc_circular() -> CheckResult:
-    from bounds.statdim import circular
-    from checks import cone_projection as cp
+    from prunecert.bounds.limit.statdim import circular
+    from prunecert.bounds.limit import cone_projection as cp
 
     return _mc(cp.circular(0.5), 12, float(circular(12, "0.5").mid()), seed=304)
 
@@ -100,9 +100,9 @@ def mc_l1() -> CheckResult:
     """The Monte Carlo estimate of delta(D) must lie within the certified ALMT bounds (else REFUTED)."""
     import numpy as np
 
-    from bounds.statdim import l1_descent_bounds
-    from checks import cone_projection as cp
-    from checks.montecarlo import statdim_mc
+    from prunecert.bounds.limit.statdim import l1_descent_bounds
+    from prunecert.bounds.limit import cone_projection as cp
+    from prunecert.checks.statistics.montecarlo import statdim_mc
 
     t0 = time.perf_counter()
     d, s = 50, 5
@@ -120,8 +120,8 @@ def mc_polarity() -> CheckResult:
     """delta(C) + delta(C°) = d on a circular cone (Monte Carlo of both, same draws)."""
     import numpy as np
 
-    from checks import cone_projection as cp
-    from checks.montecarlo import mean_ci
+    from prunecert.bounds.limit import cone_projection as cp
+    from prunecert.checks.statistics.montecarlo import mean_ci
 
     t0 = time.perf_counter()
     d = 9
@@ -140,8 +140,8 @@ CIRC_INSTANCES = ((2, "0.3"), (3, "1.1"), (5, "pi/4"), (10, "0.3"), (10, "pi/3")
 def check_circular_two_routes() -> CheckResult:
     """On each instance: the intrinsic-volume sum (sum v = 1, even/odd sums 1/2) and the rigorous
     integral of E|P_C g|^2 (acb.integral) give overlapping enclosures of width < 1e-25."""
-    from bounds.statdim import circular_by_integral, circular_intrinsic_volumes, statdim_from_volumes
-    from checks.arith import workprec
+    from prunecert.bounds.limit.statdim import circular_by_integral, circular_intrinsic_volumes, statdim_from_volumes
+    from prunecert.checks.rigorous.arith import workprec
 
     t0 = time.perf_counter()
     widths = []
@@ -167,7 +167,7 @@ def check_psi_convexity() -> CheckResult:
     """F_rho'' = 2 rho + 2 (1 - rho) erfc(tau/sqrt 2) and F_rho'(0) = -2 (1 - rho) sqrt(2/pi) (sympy)."""
     import sympy as sp
 
-    from bounds.statdim import F_expr
+    from prunecert.bounds.limit.statdim import F_expr
 
     t0 = time.perf_counter()
     t, r = sp.symbols("tau rho", positive=True)
@@ -187,7 +187,7 @@ PSI_RHOS = ("1/20", "1/10", "1/5", "1/2")
 
 def check_psi_enclosures() -> CheckResult:
     """tau* isolated by bisection with certified signs of F'; psi enclosed to < 1e-30."""
-    from bounds.statdim import psi
+    from prunecert.bounds.limit.statdim import psi
 
     t0 = time.perf_counter()
     out = {}
@@ -201,37 +201,37 @@ def check_psi_enclosures() -> CheckResult:
 
 # --------------------------------------------------------------------------- gordon / kinematic
 def gordon_identity() -> CheckResult:
-    from bounds.gordon import check_identity
+    from prunecert.bounds.limit.gordon import check_identity
 
     return check_identity()
 
 
 def gordon_cs() -> CheckResult:
-    from bounds.gordon import check_gamma_cauchy_schwarz
+    from prunecert.bounds.limit.gordon import check_gamma_cauchy_schwarz
 
     return check_gamma_cauchy_schwarz()
 
 
 def gordon_upper() -> CheckResult:
-    from bounds.gordon import check_upper_reduction
+    from prunecert.bounds.limit.gordon import check_upper_reduction
 
     return check_upper_reduction()
 
 
 def gordon_lower() -> CheckResult:
-    from bounds.gordon import check_lower_reduction
+    from prunecert.bounds.limit.gordon import check_lower_reduction
 
     return check_lower_reduction()
 
 
 def gordon_range() -> CheckResult:
-    from bounds.gordon import check_range
+    from prunecert.bounds.limit.gordon import check_range
 
     return check_range(2000)
 
 
 def kinematic_orthant() -> CheckResult:
-    from bounds.kinematic import check_orthant_instances
+    from prunecert.bounds.limit.kinematic import check_orthant_instances
 
     return check_orthant_instances()
 
@@ -240,9 +240,9 @@ def wendel_mc() -> CheckResult:
     """LP feasibility per trial vs the exact probability (Clopper-Pearson 99%)."""
     import numpy as np
 
-    from bounds.kinematic import wendel_orthant_probability
-    from checks.l1_recovery import orthant_nullspace_hits
-    from checks.montecarlo import clopper_pearson
+    from prunecert.bounds.limit.kinematic import wendel_orthant_probability
+    from prunecert.bounds.limit.l1_recovery import orthant_nullspace_hits
+    from prunecert.checks.statistics.montecarlo import clopper_pearson
 
     t0 = time.perf_counter()
     rows = []
@@ -263,8 +263,8 @@ def wendel_mc() -> CheckResult:
 def l1_transition_fast() -> CheckResult:
     """d=100, s=10: success of l1 recovery at m = round(d psi) -+ 8 (40 trials each), 99% Clopper-Pearson:
     below 1/2 at the lower point and above 1/2 at the upper point."""
-    from bounds.statdim import psi
-    from checks.l1_recovery import success_curve
+    from prunecert.bounds.limit.statdim import psi
+    from prunecert.bounds.limit.l1_recovery import success_curve
 
     t0 = time.perf_counter()
     d, s = 100, 10
@@ -281,7 +281,7 @@ def l1_transition_fast() -> CheckResult:
 
 def l1_transition_full() -> CheckResult:
     """The full experiment (docs figure): d=100, s in {5,10,20}; 50% crossing within a_eta sqrt d of d psi."""
-    from bounds.limit_experiments import phase_transition_experiment
+    from prunecert.bounds.limit.limit_experiments import phase_transition_experiment
 
     t0 = time.perf_counter()
     res = phase_transition_experiment(trials=30, seed=0)
@@ -293,13 +293,13 @@ def l1_transition_full() -> CheckResult:
 
 # --------------------------------------------------------------------------- pruning threshold
 def limit_monotonicity() -> CheckResult:
-    from bounds.pruning_threshold import check_monotonicity
+    from prunecert.bounds.limit.pruning_threshold import check_monotonicity
 
     return check_monotonicity()
 
 
 def limit_jensen() -> CheckResult:
-    from bounds.pruning_threshold import check_jensen
+    from prunecert.bounds.limit.pruning_threshold import check_jensen
 
     return check_jensen()
 
@@ -308,7 +308,7 @@ def limit_endpoints() -> CheckResult:
     """Each term is 1 at R = 0 and lies in (0, 1]: 1 - term = R^2 lam/(2 eps + R^2 lam) has a manifest sign."""
     import sympy as sp
 
-    from bounds.pruning_threshold import manifest_sign, term_expr
+    from prunecert.bounds.limit.pruning_threshold import manifest_sign, term_expr
 
     t0 = time.perf_counter()
     T = term_expr()
@@ -320,7 +320,7 @@ def limit_endpoints() -> CheckResult:
 
 
 def limit_instances() -> CheckResult:
-    from bounds.pruning_threshold import check_unique_crossing_instances
+    from prunecert.bounds.limit.pruning_threshold import check_unique_crossing_instances
 
     return check_unique_crossing_instances(8, seed=309)
 

@@ -1,0 +1,1 @@
+"""Seed 004: elimination-compensation pruning (formulas and the pruning method)."""

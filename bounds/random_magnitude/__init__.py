@@ -1,0 +1,1 @@
+"""Seed 002: probabilistic bounds for random and magnitude pruning."""

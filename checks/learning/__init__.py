@@ -1,0 +1,1 @@
+"""Small floating-point networks for experiments (training, Hessians, convolution matrices)."""

@@ -1,0 +1,1 @@
+"""Statistics for experiments (fits, confidence bounds, Monte Carlo): evidence, never proof."""

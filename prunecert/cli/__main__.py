@@ -1,0 +1,5 @@
+import sys
+
+from prunecert.cli import main
+
+sys.exit(main())

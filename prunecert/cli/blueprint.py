@@ -1,0 +1,67 @@
+"""``prunecert blueprint``: the dependency graph of each theorem, coloured by computed level."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from prunecert.checks.errors import InputError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "blueprint", help="render proof blueprints (graph of lemmas, coloured by level) as html, dot or md",
+        description="Run the checks of the given theorems (default: every claim of kind theorem) and "
+                    "their lemmas, then render each theorem's dependency graph: dashed edges are "
+                    "statement dependencies (uses), solid edges proof dependencies (proof_uses). "
+                    "html: one offline page OUT/index.html with certificates in OUT/certificates/; "
+                    "dot: one Graphviz file per theorem; md: OUT/blueprint.md. A dependency cycle "
+                    "is an error (exit 3).")
+    p.add_argument("ids", nargs="*", metavar="ID",
+                   help="claims to draw, ids or shell patterns (default: every claim of kind theorem)")
+    p.add_argument("--format", choices=["html", "dot", "md"], default="html", help="output format (default html)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
+    p.add_argument("--slow", action="store_true", help="also run checks marked slow")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the checks")
+    p.set_defaults(func=run)
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+
+
+def run(args) -> int:
+    from prunecert.cli._render import err_console
+    from prunecert.cli.verify import build_report, evaluate_with_progress, expand_ids, make_dir, stdout_to_stderr
+    from prunecert.proofs import all_claims
+    from prunecert.proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
+
+    reg = all_claims()
+    ids = expand_ids(args.ids, reg)
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be >= 1, got {args.jobs}")
+    roots = ids or theorem_ids(reg)
+    for r in roots:                       # cycles / unknown dependencies: exit 3 before any work
+        subgraph(reg, r)
+    out = Path(args.out)
+    make_dir(out, "--out")
+    # no ids: evaluate every claim, so the page's index also lists claims outside any theorem
+    with stdout_to_stderr():
+        statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs)
+    written = []
+    if args.format == "html":
+        report = build_report(statuses, certificates_dir=str(out / "certificates"))
+        (out / "index.html").write_text(render_html(statuses, roots, report=report), encoding="utf-8")
+        written.append(out / "index.html")
+    elif args.format == "dot":
+        for r in roots:
+            f = out / f"{_safe(r)}.dot"
+            f.write_text(render_dot(statuses, r), encoding="utf-8")
+            written.append(f)
+    else:
+        (out / "blueprint.md").write_text(render_md(statuses, roots), encoding="utf-8")
+        written.append(out / "blueprint.md")
+    err_console.print(f"blueprint: {len(roots)} theorem(s), {len(statuses)} claims -> "
+                      + ", ".join(str(w) for w in written))
+    print("\n".join(str(w) for w in written), file=sys.stdout)
+    return 0

@@ -1,0 +1,85 @@
+"""``prunecert limit --demo`` (or ``prunecert limit --dataset digits --seed 0 ...``): the seed-003
+pruning-ratio threshold predicted from the exact Hessian spectrum vs the measured threshold of
+global magnitude pruning on small networks (prunecert.bounds.limit.limit_experiments)."""
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("limit", help="predicted vs actual pruning-ratio threshold on small networks (seed 003)",
+                              description="Train small l1-regularised MLPs, compute the exact Hessian spectrum, predict "
+                                          "the pruning threshold p* (G(R(p)) = p, certified crossing) and measure the "
+                                          "actual one by global magnitude pruning.")
+    p.add_argument("--demo", action="store_true", help="run the bundled small cases (digits + synthetic)")
+    p.add_argument("--dataset", choices=("digits", "synthetic"), help="run one network on this dataset")
+    p.add_argument("--seed", default="0", help="seed (data split, init, training)")
+    p.add_argument("--hidden", default="16", help="hidden widths, comma separated (default 16)")
+    p.add_argument("--l1", default="1e-4", help="l1 regularisation strength")
+    p.add_argument("--epochs", default="40", help="training epochs")
+    p.add_argument("--tol", default="0", help="accuracy tolerance for the actual threshold (default 0)")
+    p.add_argument("--json", action="store_true", help="print the full results as JSON on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from prunecert.cli._render import err_console, print_json, progress
+    from prunecert.checks.errors import InputError
+    from prunecert.checks.rigorous.numbers import to_fraction
+
+    from prunecert.bounds.limit.limit_experiments import DEMO_CASES, threshold_experiment
+
+    if args.demo == bool(args.dataset):
+        raise InputError("give either --demo or --dataset")
+    if args.demo:
+        cases = [dict(c) for c in DEMO_CASES]
+    else:
+        try:
+            hidden = tuple(int(h) for h in args.hidden.split(","))
+        except ValueError:
+            raise InputError(f"--hidden must be comma-separated integers, got {args.hidden!r}") from None
+        seed = to_fraction(args.seed, "seed")
+        epochs = to_fraction(args.epochs, "epochs")
+        if seed.denominator != 1 or epochs.denominator != 1 or epochs < 1 or any(h < 1 for h in hidden):
+            raise InputError("--seed, --epochs and --hidden must be (positive) integers")
+        l1 = float(to_fraction(args.l1, "l1"))
+        if l1 < 0:
+            raise InputError("--l1 must be >= 0")
+        cases = [{"dataset": args.dataset, "hidden": hidden, "l1": l1, "epochs": int(epochs), "lr": 1e-2,
+                  "seed": int(seed)}]
+    tol = float(to_fraction(args.tol, "tol"))
+    if not 0 <= tol < 1:
+        raise InputError("--tol must lie in [0, 1)")
+    stages = ("train", "hessian", "predict", "prune")
+    results = []
+    with progress() as bar:
+        task = bar.add_task("limit", total=len(cases) * len(stages))
+        for c in cases:
+            c = dict(c)
+            name = f"{c['dataset']} seed {c['seed']}"
+
+            def on_stage(stage, name=name):
+                if stage != "train":
+                    bar.advance(task)
+                bar.update(task, description=f"{name}: {stage}")
+
+            r = threshold_experiment(c.pop("dataset"), tol=tol, on_stage=on_stage, **c)
+            bar.advance(task)
+            results.append(r)
+    from rich.table import Table
+
+    t = Table(title="Pruning-ratio threshold: predicted (G(R(p)) = p) vs actual (global magnitude pruning)")
+    for col in ("network", "params", "dense acc", "eps", "predicted", "trace version", "actual",
+                "actual (tol 1%)", "gap (pts)"):
+        t.add_column(col)
+    for r in results:
+        t.add_row(f"{r['dataset']} {'-'.join(map(str, r['sizes']))} seed {r['seed']}", str(r["params"]),
+                  f"{r['acc_dense']:.4f}", f"{r['eps']:.3g}", f"{100 * r['predicted']:.2f}%",
+                  f"{100 * r['predicted_trace_version']:.2f}%", f"{100 * r['actual']:.2f}%",
+                  f"{100 * r['actual_tol_1pct']:.2f}%", f"{r['gap_points']:+.2f}")
+    err_console.print(t)
+    if args.json:
+        print_json({"command": "limit", "tol": tol, "results": results})
+    else:
+        for r in results:
+            print(f"{r['dataset']} seed {r['seed']}: predicted {r['predicted']:.4f}  actual {r['actual']:.4f}  "
+                  f"gap {r['gap_points']:+.2f} pts")
+    return 0

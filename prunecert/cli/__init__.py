@@ -1,11 +1,14 @@
 """The ``prunecert`` command: the one place that imports everything.
 
-It holds no mathematics: argument parsing, rendering (rich on stderr, JSON on stdout) and
-exit codes.  Each subcommand lives in a module of this package that defines
-``register(subparsers)``; modules are discovered automatically.
+It holds no mathematics: argument parsing, rendering and exit codes.  Each subcommand lives in
+a module of this package that defines ``register(subparsers)``; modules are discovered
+automatically.  The output contract every subcommand follows (result on stdout, a table or
+exactly one JSON document with ``--json``; progress and logs on stderr; output paths checked
+before work starts) is implemented once in :mod:`prunecert.cli._render`.
 
-Exit codes: 0 PROVED / success, 1 REFUTED (or a failed re-check), 2 UNKNOWN,
-3 bad input (one-line message on stderr, no traceback).
+Exit codes: 0 PROVED / success, 1 REFUTED (or a failed re-check), 2 UNKNOWN (undecided, out of
+time, or an internal error), 3 bad input (one-line message on stderr, no traceback).
+Set PRUNECERT_DEBUG=1 to see the traceback of an internal error.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import sys
 
 from prunecert.checks.errors import InputError, PrunecertError
 
-EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN, EXIT_BAD_INPUT = 0, 1, 2, 3
+from prunecert.cli._render import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUTED, EXIT_UNKNOWN  # noqa: F401
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +68,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("prunecert: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a file that cannot be read or written: bad input, one line
+        name = f" {exc.filename!r}" if getattr(exc, "filename", None) else ""
+        print(f"prunecert: error: cannot access{name}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - never a traceback; the verdict is unknown
+        import os
+
+        if os.environ.get("PRUNECERT_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"prunecert: internal error ({type(exc).__name__}: {first}); no verdict. "
+              "Set PRUNECERT_DEBUG=1 for the traceback and please report it.", file=sys.stderr)
+        return EXIT_UNKNOWN
     return int(code or 0)
 
 

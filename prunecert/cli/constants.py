@@ -45,7 +45,7 @@ def latex_table(rows: list[dict]) -> str:
 
 
 def run(args) -> int:
-    from prunecert.cli._render import err_console, print_json
+    from prunecert.cli._render import Col, emit_json, err_console, render_table
     from prunecert.bounds.constants import certify_constants, discover_constants
 
     if args.digits < 1 or args.digits > 10_000:
@@ -55,18 +55,12 @@ def run(args) -> int:
         err_console.print(f"[yellow]warning:[/] {msg}")
     rows = certify_constants(args.names or None, digits=args.digits)
     if args.json:
-        print_json(rows)
+        emit_json(rows)
     elif args.latex:
         sys.stdout.write(latex_table(rows))
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200, highlight=False, markup=False)
-        t = Table(title=f"constants, {args.digits} certified significant digits")
-        for col in ("name", "expression", "value", "source"):
-            t.add_column(col, overflow="fold")
-        for r in rows:
-            t.add_row(r["name"], r["expression"], r["value"], r["source"])
-        out.print(t)
+        render_table([Col("name"), Col("expression"), Col("value", whole=True, justify="left"),
+                      Col("source", optional=True)],
+                     [(r["name"], r["expression"], r["value"], r["source"]) for r in rows],
+                     title=f"constants, {args.digits} certified significant digits")
     return 0

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from prunecert.cli._render import err_console, print_json, progress
+    from prunecert.cli._render import Col, emit_json, progress, render_table
     from prunecert.checks.errors import InputError
     from prunecert.checks.rigorous.numbers import to_fraction
 
@@ -64,22 +64,17 @@ def run(args) -> int:
             r = threshold_experiment(c.pop("dataset"), tol=tol, on_stage=on_stage, **c)
             bar.advance(task)
             results.append(r)
-    from rich.table import Table
-
-    t = Table(title="Pruning-ratio threshold: predicted (G(R(p)) = p) vs actual (global magnitude pruning)")
-    for col in ("network", "params", "dense acc", "eps", "predicted", "trace version", "actual",
-                "actual (tol 1%)", "gap (pts)"):
-        t.add_column(col)
-    for r in results:
-        t.add_row(f"{r['dataset']} {'-'.join(map(str, r['sizes']))} seed {r['seed']}", str(r["params"]),
-                  f"{r['acc_dense']:.4f}", f"{r['eps']:.3g}", f"{100 * r['predicted']:.2f}%",
-                  f"{100 * r['predicted_trace_version']:.2f}%", f"{100 * r['actual']:.2f}%",
-                  f"{100 * r['actual_tol_1pct']:.2f}%", f"{r['gap_points']:+.2f}")
-    err_console.print(t)
     if args.json:
-        print_json({"command": "limit", "tol": tol, "results": results})
-    else:
-        for r in results:
-            print(f"{r['dataset']} seed {r['seed']}: predicted {r['predicted']:.4f}  actual {r['actual']:.4f}  "
-                  f"gap {r['gap_points']:+.2f} pts")
+        emit_json({"command": "limit", "tol": tol, "results": results})
+        return 0
+    cols = [Col("network"), Col("params", whole=True), Col("dense acc", whole=True),
+            Col("eps", whole=True, optional=True), Col("predicted", whole=True),
+            Col("trace version", whole=True, optional=True), Col("actual", whole=True),
+            Col("actual (tol 1%)", whole=True, optional=True), Col("gap (pts)", whole=True)]
+    rows = [(f"{r['dataset']} {'-'.join(map(str, r['sizes']))} seed {r['seed']}", r["params"],
+             f"{r['acc_dense']:.4f}", f"{r['eps']:.3g}", f"{100 * r['predicted']:.2f}%",
+             f"{100 * r['predicted_trace_version']:.2f}%", f"{100 * r['actual']:.2f}%",
+             f"{100 * r['actual_tol_1pct']:.2f}%", f"{r['gap_points']:+.2f}") for r in results]
+    render_table(cols, rows, title="Pruning-ratio threshold: predicted (G(R(p)) = p) vs actual "
+                                   "(global magnitude pruning)")
     return 0

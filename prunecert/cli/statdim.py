@@ -39,7 +39,7 @@ def _int(text, what):
 def run(args) -> int:
     from prunecert.bounds.limit import statdim as sd
     from prunecert.checks.rigorous.arith import exact_endpoints
-    from prunecert.cli._render import err_console, print_json
+    from prunecert.cli._render import emit_json, out_console
     from prunecert.checks.errors import InputError
 
     d = _int(args.d, "d")
@@ -92,8 +92,9 @@ def run(args) -> int:
         out["method"] = method
         text = f"delta in [{enc['lo']}, {enc['hi']}]"
     if args.json:
-        print_json(out)
-    else:
-        err_console.print(f"statdim {args.kind} d={d}: {text}")
-        print(text)
+        emit_json(out)
+    else:  # the result once, on stdout
+        con = out_console()
+        con.print(f"statdim {args.kind} d={d}: {text}")
+        con.print(f"method: {out['method']}")
     return 0

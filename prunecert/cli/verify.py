@@ -6,16 +6,14 @@ UNKNOWN / CLAIMED claims do not change the exit code: the table says why they ar
 """
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import sys
 import time
 from pathlib import Path
 
 from prunecert.checks.errors import InputError
 from prunecert.checks.levels import Level
+from prunecert.cli._render import stdout_to_stderr  # noqa: F401 - re-exported for blueprint and gap
 
 LEVEL_STYLE = {
     "PROVED": "bold green", "CHECKED": "green", "EVIDENCE": "yellow", "CLAIMED": "cyan",
@@ -42,7 +40,8 @@ def register(subparsers) -> None:
     p.add_argument("--timeout", type=float, default=None, metavar="S",
                    help="wall-time limit per check in seconds; a check that runs longer is UNKNOWN "
                         "(runs the checks in worker processes)")
-    p.add_argument("--list", action="store_true", help="list the registered claims without running anything")
+    p.add_argument("--list", action="store_true",
+                   help="list the registered claims without running anything (a table; --json for JSON)")
     p.set_defaults(func=run)
 
 
@@ -183,24 +182,22 @@ def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = 
 
 
 def _print_table(report: dict, wall: float) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    from rich.text import Text
 
-    out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False)
-    t = Table(show_lines=False, title="prunecert verify")
-    t.add_column("id", no_wrap=True)
-    t.add_column("statement")
-    t.add_column("level", no_wrap=True)
-    t.add_column("method")
-    t.add_column("time", justify="right", no_wrap=True)
+    from prunecert.cli._render import Col, out_console, render_table
+
+    out = out_console()
+    rows = []
     for c in report["claims"]:
         lv = c["level"]
-        text = escape(c["title"])
+        text = Text(c["title"])
+        text.append(f"\nmethod: {c['method']}", style="dim")
         if lv != "PROVED":
-            text += f"\n[dim]why {lv}: {escape(c['reason'])}[/dim]"
-        t.add_row(escape(c["id"]), text, f"[{LEVEL_STYLE[lv]}]{lv}[/]", escape(c["method"]), f"{c['seconds']:.2f}s")
-    out.print(t)
+            text.append(f"\nwhy {lv}: {c['reason']}", style="dim")
+        rows.append((c["id"], text, Text(lv, style=LEVEL_STYLE[lv]), f"{c['seconds']:.2f}s"))
+    render_table([Col("id", whole=True, justify="left"), Col("statement, method, why not PROVED"),
+                  Col("level", whole=True, justify="left"), Col("time", whole=True)], rows,
+                 title="prunecert verify", console=out)
     s = ", ".join(f"{k} {v}" for k, v in report["summary"].items() if v)
     cc = report["certificates"]
     out.print(f"{len(report['claims'])} claims: {s or 'none'}.  Certificates: {cc['rechecked_ok']} re-checked ok, "
@@ -211,40 +208,26 @@ def _print_table(report: dict, wall: float) -> None:
         for ch in c["checks"]:
             rc = ch.get("recheck")
             if rc and rc["status"] == "failed":
-                out.print(f"[bold red]certificate of {escape(c['id'])} / {escape(ch['name'])} failed to re-check:[/] "
-                          f"{escape(rc['detail'])}")
+                out.print(Text(f"certificate of {c['id']} / {ch['name']} failed to re-check: ", style="bold red")
+                          + Text(rc["detail"]))
 
 
-@contextlib.contextmanager
-def stdout_to_stderr():
-    """Send everything written to stdout (file descriptor 1, so also by subprocesses and worker
-    processes) to stderr for the duration of the block."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # pragma: no cover - no real stdout (embedded use)
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-        return
-    try:
-        os.dup2(2, 1)
-        with contextlib.redirect_stdout(sys.stderr):
-            yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _list(ids) -> int:
-    from prunecert.cli._render import print_json
+def _list(ids, as_json: bool) -> int:
+    from prunecert.cli._render import Col, emit_json, render_table
     from prunecert.proofs import all_claims
 
     reg = all_claims()
-    print_json([{"id": c.id, "title": c.title, "kind": c.kind, "source": c.source,
-                 "checks": [ch.name + (" (slow)" if ch.slow else "") for ch in c.checks],
-                 "uses": list(c.uses), "proof_uses": list(c.proof_uses)}
-                for c in reg.values() if not ids or c.id in ids])
+    items = [{"id": c.id, "title": c.title, "kind": c.kind, "source": c.source,
+              "checks": [ch.name + (" (slow)" if ch.slow else "") for ch in c.checks],
+              "uses": list(c.uses), "proof_uses": list(c.proof_uses)}
+             for c in reg.values() if not ids or c.id in ids]
+    if as_json:
+        emit_json(items)
+    else:
+        render_table([Col("id", whole=True, justify="left"), Col("kind", optional=True), Col("title"),
+                      Col("checks", optional=True)],
+                     [(i["id"], i["kind"], i["title"], ", ".join(i["checks"])) for i in items],
+                     title=f"{len(items)} registered claims (prunecert verify --list; --json for the full records)")
     return 0
 
 
@@ -271,7 +254,7 @@ def expand_ids(patterns, reg) -> list[str]:
 
 
 def run(args) -> int:
-    from prunecert.cli._render import print_json
+    from prunecert.cli._render import check_output_dir, emit_json
     from prunecert.proofs import all_claims
 
     reg = all_claims()
@@ -281,9 +264,9 @@ def run(args) -> int:
     if args.timeout is not None and not (args.timeout > 0 and args.timeout < float("inf")):
         raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.list:
-        return _list(ids)
+        return _list(ids, args.json)
     if args.certificates:                      # fail before any check runs
-        make_dir(Path(args.certificates), "--certificates")
+        check_output_dir(args.certificates, "--certificates")
     t0 = time.perf_counter()
     with stdout_to_stderr():   # a check that prints must not corrupt the JSON / table on stdout
         statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs, timeout=args.timeout)
@@ -291,7 +274,7 @@ def run(args) -> int:
     wall = time.perf_counter() - t0
     report["seconds"] = round(wall, 2)
     if args.json:
-        print_json(report)
+        emit_json(report)
     else:
         _print_table(report, wall)
     return report["exit_code"]

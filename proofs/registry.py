@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prunecert.checks.errors import CycleError, InputError
+from prunecert.checks.hypotheses import Hypothesis, require
 from prunecert.checks.levels import Level, weakest
 from prunecert.checks.result import CheckResult
 
@@ -53,7 +54,9 @@ class Claim:
     source: str                          # "seed 001: Ferré et al. 2026, abstract" | "literature: ..." | "new"
     kind: str = "lemma"                  # theorem | lemma | corollary | constant | definition | conjecture
     sympy: str | None = None             # sympy-parsable form of the statement, where one exists
-    hypotheses: tuple[str, ...] = ()
+    hypotheses: tuple[str, ...] = ()      # readable text of every hypothesis
+    predicates: tuple[Hypothesis, ...] = ()  # the parameter hypotheses as code (text also in ``hypotheses``)
+    prose_steps: tuple[str, ...] = ()     # steps of the written proof that no check covers (definitional/prose)
     checks: tuple[Check, ...] = ()
     corroborations: tuple[Check, ...] = ()
     uses: tuple[str, ...] = ()           # statement dependencies (definitions/claims it mentions)
@@ -65,6 +68,11 @@ class Claim:
 
     def dependencies(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.uses + self.proof_uses))
+
+    def require(self, **values) -> None:
+        """Raise HypothesisError (an InputError) naming the first of this claim's predicates
+        that ``values`` violate; see :func:`prunecert.checks.hypotheses.require`."""
+        require(self.predicates, self.id, **values)
 
 
 @dataclass
@@ -114,7 +122,12 @@ def validate_graph(reg: dict[str, Claim]) -> None:
             if not isinstance(v, tuple) or not all(isinstance(x, Check) for x in v):
                 raise InputError(f"claim {c.id!r}: {f} must be a tuple of Check "
                                  "(a single one needs a trailing comma: (Check(...),))")
-        for f in ("uses", "proof_uses", "hypotheses", "tags"):
+        if not isinstance(c.predicates, tuple) or not all(isinstance(h, Hypothesis) for h in c.predicates):
+            raise InputError(f"claim {c.id!r}: predicates must be a tuple of Hypothesis")
+        for h in c.predicates:
+            if h.text not in c.hypotheses:
+                raise InputError(f"claim {c.id!r}: predicate {h.text!r} is not among its hypotheses")
+        for f in ("uses", "proof_uses", "hypotheses", "tags", "prose_steps"):
             v = getattr(c, f)
             if not isinstance(v, tuple) or not all(isinstance(x, str) for x in v):
                 raise InputError(f"claim {c.id!r}: {f} must be a tuple of strings "

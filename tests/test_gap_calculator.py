@@ -27,15 +27,6 @@ real = pytest.mark.skipif(not (HAVE_LOWER and HAVE_UPPER),
                                  "(CONTRACTS.md) not implemented yet")
 
 
-@pytest.fixture
-def fake_upper(monkeypatch):
-    """A stand-in weight-pruning provider, to test the calculator's plumbing only."""
-    mod = types.ModuleType("prunecert.bounds.gap.weight_pruning")
-    mod.required_width = lambda eps, delta, d: 10 * d * (len(str(Fraction(eps).denominator)) + 1)
-    monkeypatch.setitem(sys.modules, "prunecert.bounds.gap.weight_pruning", mod)
-    return mod
-
-
 def test_bad_input(capsys):
     assert main(["gap", "--eps", "0"]) == 3
     assert main(["gap", "--eps", "nan"]) == 3
@@ -46,12 +37,16 @@ def test_bad_input(capsys):
     assert "Traceback" not in err and "eps" in err
 
 
-def test_missing_provider_is_a_clear_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "prunecert.bounds.gap.weight_pruning", None)   # import fails
-    with pytest.raises(gap.GapUnavailable, match="weight_pruning.required_width"):
-        gap.gap_row("0.1")
-    assert main(["gap", "--eps", "0.1"]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
+def test_d1_is_outside_theorem_B(capsys):
+    """Theorem B assumes d >= 2 (in d = 1 neuron pruning is a subset-sum problem): refused, exit 3."""
+    assert main(["gap", "--eps", "1e-6", "--d", "1"]) == 3
+    captured = capsys.readouterr()
+    assert "d >= 2" in captured.err and "Traceback" not in captured.err
+    assert "PROVED" not in captured.out
+    from prunecert.checks.errors import InputError
+
+    with pytest.raises(InputError, match="d >= 2"):
+        gap.gap_row("1e-6", d=1)
 
 
 def test_grid():
@@ -60,13 +55,11 @@ def test_grid():
     assert gap.eps_grid("0.003")[-1] == Fraction(3, 1000)
 
 
-@pytest.mark.skipif(not HAVE_LOWER, reason="prunecert.bounds.gap.model_b.neuron_width_lower_bound not implemented yet")
-def test_plumbing_with_stand_in_upper(fake_upper, capsys, tmp_path):
+def test_plumbing(capsys, tmp_path):
     row = gap.gap_row("1e-3", d=3, delta="1/2")
     from prunecert.bounds.gap.model_b import neuron_width_lower_bound
 
     assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 1000), p_fail=Fraction(1, 2))["width"]
-    assert row["upper"]["width"] == 10 * 3 * 5
     assert Fraction(row["ratio_exact"]) == Fraction(row["lower"]["width"], row["upper"]["width"])
     png = tmp_path / "gap.png"
     code = main(["gap", "--eps", "1e-3", "--d", "3", "--json", "--plot", str(png), "--no-levels"])

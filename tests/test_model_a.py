@@ -78,5 +78,8 @@ def test_bad_input(n, eps):
 
 
 def test_empty_network():
-    assert model_a.success_probability_upper(0, "0.5") == 0
-    assert model_a.success_probability_upper(0, "1") == 1
+    assert model_a.success_probability_upper(0, "0.5", sharp=True) == 0
+    assert model_a.success_probability_upper(0, "1", sharp=True) == 1
+    assert model_a.success_probability_upper(0, "1/5") == 0
+    with pytest.raises(InputError, match="eps <= 1/4"):       # outside Theorem A's hypotheses
+        model_a.success_probability_upper(0, "0.5")

@@ -11,64 +11,30 @@ For accuracy ``eps`` (sup error on the unit ball), input dimension ``d`` and pro
   ``prunecert.bounds.gap.weight_pruning.required_width(eps, delta, d)`` -- at this width the construction
   reaches error ``<= eps`` with probability ``>= 1 - delta``.
 
-Both widths are certified integers; their ratio is exact.  The two providers are written by
-other modules (CONTRACTS.md); while one is missing, the functions here raise
-:class:`GapUnavailable` saying which.
+Both widths are certified integers; their ratio is exact.  Every number is backed by a claim
+whose hypotheses (``d >= 2`` for Theorem B, ...) are checked first: outside them the functions
+here raise :class:`prunecert.checks.hypotheses.HypothesisError` (an InputError), never a number.
 
 This module knows nothing of the claim registry (``bounds`` never imports ``proofs``): it
 returns the claim ids, and the caller (``prunecert gap``) computes their levels.
 """
 from __future__ import annotations
 
-import importlib
 from fractions import Fraction
 
+from prunecert.bounds.gap import model_b, weight_pruning
 from prunecert.checks.errors import InputError, PrunecertError
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
-__all__ = ["GapUnavailable", "gap_row", "gap_table", "eps_grid", "providers", "UPPER_CLAIM_CANDIDATES"]
-
-# claim ids that may back the weight-pruning width (first one registered wins), unless
-# prunecert.bounds.gap.weight_pruning names one in a module attribute CLAIM / CLAIM_ID / LEVEL_CLAIM
-UPPER_CLAIM_CANDIDATES = ("gap.upper.width", "gap.upper.theorem", "gap.upper.required_width")
-
-
-class GapUnavailable(PrunecertError):
-    """A bound the gap calculator needs is not implemented (yet)."""
-
-
-def providers():
-    """(neuron_width_lower_bound, required_width, upper_claim_id_or_None), or GapUnavailable."""
-    missing = []
-    try:
-        mb = importlib.import_module("prunecert.bounds.gap.model_b")
-        lower = getattr(mb, "neuron_width_lower_bound")
-    except (ImportError, AttributeError):
-        lower = None
-        missing.append("prunecert.bounds.gap.model_b.neuron_width_lower_bound(eps, p_fail) (neuron-pruning lower bound)")
-    try:
-        wp = importlib.import_module("prunecert.bounds.gap.weight_pruning")
-        upper = getattr(wp, "required_width")
-    except (ImportError, AttributeError):
-        upper, wp = None, None
-        missing.append("prunecert.bounds.gap.weight_pruning.required_width(eps, delta, d) (weight-pruning upper bound)")
-    if missing:
-        raise GapUnavailable("the gap calculator needs " + " and ".join(missing)
-                             + ", which is not implemented yet (see CONTRACTS.md)")
-    claim = None
-    for attr in ("CLAIM", "CLAIM_ID", "LEVEL_CLAIM"):
-        if isinstance(getattr(wp, attr, None), str):
-            claim = getattr(wp, attr)
-            break
-    return lower, upper, claim
+__all__ = ["gap_row", "gap_table", "eps_grid"]
 
 
 def _check_args(eps, d, delta) -> tuple[Fraction, int, Fraction]:
     qe = to_fraction(eps, "eps")
     if not 0 < qe < 1:
         raise InputError(f"eps must satisfy 0 < eps < 1, got {eps}")
-    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-        raise InputError(f"d must be a positive integer, got {d!r}")
+    if isinstance(d, bool) or not isinstance(d, int):
+        raise InputError(f"d must be an integer, got {d!r}")
     qd = to_fraction(delta, "delta")
     if not 0 < qd < 1:
         raise InputError(f"delta must satisfy 0 < delta < 1, got {delta}")
@@ -98,11 +64,11 @@ def gap_row(eps, d: int = 2, delta="1/2") -> dict:
     True
     """
     qe, d, qd = _check_args(eps, d, delta)
-    lower_fn, upper_fn, upper_claim = providers()
-    lo = lower_fn(qe, p_fail=qd)
+    lo = model_b.neuron_width_lower_bound(qe, p_fail=qd, d=d)     # checks Theorem B's hypotheses (d >= 2)
     lw = _width(lo)
-    up = upper_fn(qe, qd, d)
+    up = weight_pruning.required_width(qe, qd, d)
     uw = _width(up)
+    upper_claim = weight_pruning.WIDTH_ID
     ratio = Fraction(lw, uw) if uw else None
     return {
         "eps": fraction_to_decimal(qe, 20), "d": d, "delta": fraction_to_decimal(qd, 20),

@@ -22,11 +22,19 @@ from fractions import Fraction
 import sympy as sp
 
 from prunecert.checks.errors import InputError
+from prunecert.checks.hypotheses import Hypothesis, require
 from prunecert.checks.rigorous.numbers import to_fraction
 
-__all__ = ["weight_pruning_lower_width", "lower_width_formula", "counting_equivalence", "CONSTANTS"]
+__all__ = ["COUNTING_ID", "COUNTING_HYPOTHESES", "weight_pruning_lower_width", "lower_width_formula", "counting_equivalence", "CONSTANTS"]
 
 eps, d, p = sp.symbols("eps d p", positive=True)
+
+COUNTING_ID = "gap.upper.counting_lower"
+COUNTING_HYPOTHESES = (
+    Hypothesis("d >= 1", ("d",), lambda d: d >= 1, integers=("d",)),
+    Hypothesis("eps > 0", ("eps",), lambda eps: eps > 0),
+    Hypothesis("0 < p <= 1", ("p",), lambda p: 0 < p <= 1),
+)
 
 
 def lower_width_formula() -> sp.Expr:
@@ -36,6 +44,7 @@ def lower_width_formula() -> sp.Expr:
 def weight_pruning_lower_width(eps_, d_, p_=1) -> int:
     """The smallest integer n with 2^{n(d+1)} >= p (1/(4 eps))^d, decided exactly in rationals
     (2^{n(d+1)} (4 eps)^d >= p).  Every width below it fails to serve a fraction p of the packing."""
+    require(COUNTING_HYPOTHESES, COUNTING_ID, d=d_, eps=eps_, p=p_)
     e = to_fraction(eps_, "eps")
     pq = to_fraction(p_, "p")
     if e <= 0:

@@ -23,6 +23,7 @@ import sympy as sp
 
 from prunecert.checks.rigorous import arith
 from prunecert.checks.errors import InputError
+from prunecert.checks.hypotheses import Hypothesis, require
 from prunecert.checks.levels import Level, Tri
 from prunecert.checks.rigorous.numbers import to_fraction
 from prunecert.checks.result import CheckResult, Timer
@@ -30,7 +31,7 @@ from prunecert.checks.result import CheckResult, Timer
 from prunecert.bounds.gap.chord import identity_result, positivity_result
 from prunecert.bounds.gap.sector import three_point_bound_expr
 
-__all__ = ["STATEMENT", "STATEMENT_SHARP", "success_probability_upper", "width_lower_bound",
+__all__ = ["THEOREM_A_ID", "THEOREM_A_SHARP_ID", "THEOREM_A_HYPOTHESES", "THEOREM_A_SHARP_HYPOTHESES", "STATEMENT", "STATEMENT_SHARP", "success_probability_upper", "width_lower_bound",
            "check_threshold", "check_arcsin_chord", "check_sharp_threshold", "check_atan_linear",
            "check_prover_atan",
            "CONSTANTS"]
@@ -41,6 +42,12 @@ STATEMENT = ("P(exists c: ||sum c_i sigma(<u_i,.>) - sigma(<w,.>)||_inf <= eps) 
              "<= 2*n*asin(4*eps)/pi <= 4*n*eps,  0 < eps <= 1/4, d >= 2, u_i ~ N(0, I_d)")
 STATEMENT_SHARP = ("P(exists c: ||sum c_i sigma(<u_i,.>) - sigma(<w,.>)||_inf <= eps) "
                    "<= 4*n*atan(2*eps)/pi <= 8*n*eps/pi,  eps > 0, d >= 2, u_i ~ N(0, I_d)")
+THEOREM_A_ID = "gap.lower.theorem_A"
+THEOREM_A_SHARP_ID = "gap.lower.theorem_A_sharp"
+_D2 = Hypothesis("d >= 2", ("d",), lambda d: d >= 2, integers=("d",))
+_N0 = Hypothesis("n >= 0 an integer", ("n",), lambda n: n >= 0, integers=("n",))
+THEOREM_A_HYPOTHESES = (_D2, Hypothesis("0 < eps <= 1/4", ("eps",), lambda eps: 0 < eps <= sp.Rational(1, 4)), _N0)
+THEOREM_A_SHARP_HYPOTHESES = (_D2, Hypothesis("eps > 0", ("eps",), lambda eps: eps > 0), _N0)
 bound_expr = 2 * _n * sp.asin(4 * _e) / sp.pi
 bound_sharp_expr = 4 * _n * sp.atan(2 * _e) / sp.pi
 
@@ -67,12 +74,17 @@ def _args(n, eps):
     return n, qe
 
 
-def success_probability_upper(n, eps, *, sharp: bool = False):
+def success_probability_upper(n, eps, *, sharp: bool = False, d=2):
     """Rigorous upper bound (an arb ball; its upper end is the bound) on the probability that
     some output weights c make width-n Model A eps-accurate (Theorem A; Gaussian u, d >= 2).
 
     sharp=False: min(1, (2n/pi) arcsin(4 eps)) (the MATH.md form; 1 when 4 eps >= 1);
-    sharp=True:  min(1, (4n/pi) arctan(2 eps))."""
+    sharp=True:  min(1, (4n/pi) arctan(2 eps)).
+    Outside the theorem's hypotheses (d >= 2; eps <= 1/4 for the MATH.md form): HypothesisError."""
+    if sharp:
+        require(THEOREM_A_SHARP_HYPOTHESES, THEOREM_A_SHARP_ID, d=d, eps=eps, n=n)
+    else:
+        require(THEOREM_A_HYPOTHESES, THEOREM_A_ID, d=d, eps=eps, n=n)
     n, qe = _args(n, eps)
     one = arith.arb(1)
     if n == 0:
@@ -88,22 +100,23 @@ def success_probability_upper(n, eps, *, sharp: bool = False):
     return arith.amin(val, one)
 
 
-def width_lower_bound(p, eps, *, sharp: bool = True) -> int:
+def width_lower_bound(p, eps, *, sharp: bool = True, d=2) -> int:
     """Smallest n for which Theorem A allows success probability >= p: every width below it
     fails with probability > 1 - p.  Certified: uses the rigorous bound and exact search."""
     qp = to_fraction(p, "p")
     if not (0 < qp <= 1):
         raise InputError(f"p must be in (0, 1], got {qp}")
     _, qe = _args(1, eps)
+    success_probability_upper(0, qe, sharp=sharp, d=d)     # hypotheses first
     lo, hi = 0, 1
-    while arith.compare3(success_probability_upper(hi, qe, sharp=sharp), "<", qp) is Tri.TRUE:
+    while arith.compare3(success_probability_upper(hi, qe, sharp=sharp, d=d), "<", qp) is Tri.TRUE:
         lo, hi = hi, hi * 2
         if hi > 10 ** 18:
             raise InputError("eps too small for this search")
     # invariant: bound(lo) < p certainly (or lo = 0), bound(hi) not certainly < p
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if arith.compare3(success_probability_upper(mid, qe, sharp=sharp), "<", qp) is Tri.TRUE:
+        if arith.compare3(success_probability_upper(mid, qe, sharp=sharp, d=d), "<", qp) is Tri.TRUE:
             lo = mid
         else:
             hi = mid

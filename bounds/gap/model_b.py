@@ -42,6 +42,7 @@ import sympy as sp
 
 from prunecert.checks.rigorous import arith
 from prunecert.checks.errors import InputError
+from prunecert.checks.hypotheses import Hypothesis, require
 from prunecert.checks.levels import Level, Tri
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 from prunecert.checks.result import CheckResult, Timer
@@ -50,6 +51,7 @@ from prunecert.bounds.gap.chord import identity_result, positivity_result
 
 __all__ = [
     "RHO_MAX", "C1_TIGHT", "C1_RECONSTRUCTED", "CONSTANTS", "STATEMENT", "COROLLARY", "EXPONENT",
+    "THEOREM_B_ID", "THEOREM_B_HYPOTHESES", "MODEL",
     "rho_expr", "W_expr", "series_expr", "W_ball", "failure_terms", "success_probability_upper",
     "neuron_width_lower_bound", "charge", "lemma2_sides",
     "check_slice", "check_cap", "check_cap_pointwise", "check_kinks", "check_density", "check_kernel", "check_window",
@@ -73,6 +75,17 @@ rho_expr = RHO_MAX * sp.erfc(_x / sp.sqrt(2))     # x >= 0; even in x
 W_expr = _K * sp.log(sp.E * sp.pi / _K)            # 0 < K = C1 eps <= pi
 series_expr = (2 * _q - _q ** 2) / (1 - _q) ** 2
 EXPONENT = "1/(eps*log(1/eps))"
+
+THEOREM_B_ID = "gap.lower.theorem_B"
+MODEL = "u_i ~ N(0, I_d), v_i ~ U[-1, 1] i.i.d., output ReLU (Model B), target relu(<w, x>), ||w|| = 1"
+# the parameter hypotheses of Theorem B as code (the claim gap.lower.theorem_B carries them);
+# checked by every function below that reports a number backed by Theorem B
+THEOREM_B_HYPOTHESES = (
+    Hypothesis("d >= 2", ("d",), lambda d: d >= 2, integers=("d",)),
+    Hypothesis("0 < eps < 1", ("eps",), lambda eps: 0 < eps < 1),
+    Hypothesis("n >= 0 an integer", ("n",), lambda n: n >= 0, integers=("n",)),
+    Hypothesis("0 < p_fail < 1", ("p_fail",), lambda p_fail: 0 < p_fail < 1),
+)
 
 STATEMENT = ("P(exists S: sup_B |sigma(sum_{i in S} v_i sigma(<u_i,x>)) - sigma(<w,x>)| <= eps) "
              "<= 2*n*asin(eps)/pi + (2*q - q**2)/(1 - q)**2,  q = n*W/pi < 1, "
@@ -121,8 +134,9 @@ def W_ball(eps_, constant: str = "tight"):
     return pi  # W <= pi always (the integrand is <= 1): a valid upper bound
 
 
-def failure_terms(n, eps_, constant: str = "tight") -> dict:
+def failure_terms(n, eps_, constant: str = "tight", *, d=2) -> dict:
     """The two terms of Theorem B's bound, as balls: kink = (2n/pi) arcsin eps, q, series F(q)."""
+    require(THEOREM_B_HYPOTHESES, THEOREM_B_ID, d=d, eps=eps_, n=n)
     if isinstance(n, bool):
         raise InputError("n must be an integer")
     qn = to_fraction(n, "n")
@@ -139,10 +153,11 @@ def failure_terms(n, eps_, constant: str = "tight") -> dict:
     return {"kink": kink, "q": q, "series": series}
 
 
-def success_probability_upper(n, eps_, constant: str = "tight"):
+def success_probability_upper(n, eps_, constant: str = "tight", *, d=2):
     """Rigorous upper bound (arb ball; use its upper end) on P(exists S: E(S) <= eps) in Model B
-    (Theorem B), or 1 when the theorem says nothing (q >= 1 not excluded)."""
-    t = failure_terms(n, eps_, constant)
+    (Theorem B), or 1 when the theorem says nothing (q >= 1 not excluded).  Outside Theorem B's
+    hypotheses (d >= 2, 0 < eps < 1, integer n >= 0): HypothesisError."""
+    t = failure_terms(n, eps_, constant, d=d)
     if to_fraction(n, "n") == 0:
         return arith.arb(0)   # only S = {} exists, with error 1 > eps
     if t["series"] is None:
@@ -150,7 +165,7 @@ def success_probability_upper(n, eps_, constant: str = "tight"):
     return arith.amin(t["kink"] + t["series"], arith.arb(1))
 
 
-def neuron_width_lower_bound(eps_, p_fail="1/2") -> dict:
+def neuron_width_lower_bound(eps_, p_fail="1/2", *, d=2) -> dict:
     """The largest width n such that, by Theorem B (as proved, constant C1 = sqrt(8 pi)), every
     Model B network of width <= n fails -- no neuron subset reaches sup error <= eps -- with
     probability >= p_fail.  Certified: P(success) <= bound(n) is evaluated in ball arithmetic and
@@ -159,6 +174,7 @@ def neuron_width_lower_bound(eps_, p_fail="1/2") -> dict:
     Returns {"width", "exponent", "probability", "failure_probability_lower", "eps", "level", ...}."""
     if isinstance(eps_, float) and eps_ != eps_:
         raise InputError("eps is NaN")
+    require(THEOREM_B_HYPOTHESES, THEOREM_B_ID, d=d, eps=eps_, p_fail=p_fail)
     qe = _eps(eps_)
     qp = to_fraction(p_fail, "p_fail")
     if not (0 < qp < 1):
@@ -190,8 +206,10 @@ def neuron_width_lower_bound(eps_, p_fail="1/2") -> dict:
         "failure_probability_lower": fraction_to_decimal(fail_lo, 6, rounding="down"),
         "eps": fraction_to_decimal(qe, 20),
         "constant_C1": "sqrt(8*pi)",
-        "model": "B (output ReLU, kept output weights v_i ~ U[-1,1]; u_i ~ N(0, I_d), d >= 2, ||w|| = 1)",
-        "level": "gap.lower.theorem_B",
+        "d": d,
+        "model": MODEL,
+        "level": THEOREM_B_ID,
+        "claim": THEOREM_B_ID,
     }
 
 

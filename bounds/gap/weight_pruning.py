@@ -29,14 +29,22 @@ import sympy as sp
 
 from prunecert.checks.rigorous.arith import compare3
 from prunecert.checks.errors import InputError
+from prunecert.checks.hypotheses import Hypothesis, require
 from prunecert.checks.levels import Tri
 from prunecert.checks.rigorous.numbers import to_fraction
 
 from prunecert.bounds.gap.subset_sum_lemma import failure_bound
 
-__all__ = ["width_formula", "required_width", "WidthCertificate", "width_details", "phase1_K", "CONSTANTS"]
+__all__ = ["WIDTH_ID", "WIDTH_HYPOTHESES", "width_formula", "required_width", "WidthCertificate", "width_details", "phase1_K", "CONSTANTS"]
 
 eps, delta, d = sp.symbols("eps delta d", positive=True)
+
+WIDTH_ID = "gap.upper.width"
+WIDTH_HYPOTHESES = (
+    Hypothesis("d >= 1", ("d",), lambda d: d >= 1, integers=("d",)),
+    Hypothesis("0 < eps <= 1", ("eps",), lambda eps: 0 < eps <= 1),
+    Hypothesis("0 < delta < 1", ("delta",), lambda delta: 0 < delta < 1),
+)
 
 
 def width_formula() -> sp.Expr:
@@ -97,6 +105,7 @@ def width_details(eps_, delta_, d_) -> WidthCertificate:
     from prunecert.checks.rigorous.arith import upper_fraction
     from prunecert.checks.rigorous.numbers import fraction_to_decimal
 
+    require(WIDTH_HYPOTHESES, WIDTH_ID, d=d_, eps=eps_, delta=delta_)
     eps_q, delta_q = to_fraction(eps_, "eps"), to_fraction(delta_, "delta")
     _check(eps_q, delta_q, d_)
     K = phase1_K(eps_q, d_)

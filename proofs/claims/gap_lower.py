@@ -74,7 +74,8 @@ CLAIMS = [
                    r"$P(\exists c\in\mathbb R^n:\|\sum_i c_i\sigma(\langle u_i,\cdot\rangle)-f_w\|_\infty\le\varepsilon)"
                    r"\le\frac{2n}{\pi}\arcsin(4\varepsilon)\le4n\varepsilon$. Success probability $\ge p$ forces $n\ge p/(4\varepsilon)$."),
         source="new", kind="theorem", sympy="model_A_success_probability(n, epsilon) <= 2*n*asin(4*epsilon)/pi",
-        hypotheses=("d >= 2", "||w|| = 1", "u_i i.i.d. N(0, I_d)", "0 < eps <= 1/4"),
+        hypotheses=("d >= 2", "||w|| = 1", "u_i i.i.d. N(0, I_d)", "0 < eps <= 1/4", "n >= 0 an integer"),
+        predicates=model_a.THEOREM_A_HYPOTHESES,
         checks=(Check("threshold sin(asin 4eps)/4 = eps", model_a.check_threshold),
                 Check("(2/pi) asin x <= x", model_a.check_arcsin_chord, "concavity, exact")),
         proof_uses=("gap.lower.K2_sector", "gap.lower.kink_angle"), proof=f"{DOC}#theorem-a", tags=RECON,
@@ -86,6 +87,8 @@ CLAIMS = [
         statement=(r"Same setting, every $\varepsilon>0$: $P(\exists c:\ldots\le\varepsilon)\le\frac{4n}{\pi}\arctan(2\varepsilon)"
                    r"\le\frac8\pi n\varepsilon$."),
         source="new", kind="corollary", sympy="model_A_success_probability(n, epsilon) <= 4*n*atan(2*epsilon)/pi",
+        hypotheses=("d >= 2", "||w|| = 1", "u_i i.i.d. N(0, I_d)", "eps > 0", "n >= 0 an integer"),
+        predicates=model_a.THEOREM_A_SHARP_HYPOTHESES,
         checks=(Check("three-point threshold", model_a.check_sharp_threshold),
                 Check("atan x <= x", model_a.check_atan_linear)),
         corroborations=(Check("atan x <= x, prover", model_a.check_prover_atan, "second route: arb branch and bound"),),
@@ -167,7 +170,9 @@ CLAIMS = [
                    r"$W=\int_0^\pi\min(1,C_1\varepsilon/g)\,dg$ ($=C_1\varepsilon\log\frac{e\pi}{C_1\varepsilon}$ if $C_1\varepsilon\le\pi$), "
                    r"$q=nW/\pi<1$: $P(\exists S: E(S)\le\varepsilon)\le\frac{2n}{\pi}\arcsin\varepsilon+\frac{2q-q^2}{(1-q)^2}$."),
         source="new", kind="theorem", sympy="model_B_success_probability(n, epsilon) <= 2*n*asin(epsilon)/pi + (2*q - q**2)/(1 - q)**2",
-        hypotheses=("d >= 2", "||w|| = 1", "u_i ~ N(0, I_d)", "v_i ~ U[-1, 1]", "0 < eps < 1", "q < 1"),
+        hypotheses=("d >= 2", "||w|| = 1", "u_i ~ N(0, I_d)", "v_i ~ U[-1, 1]", "0 < eps < 1", "q < 1",
+                    "n >= 0 an integer", "0 < p_fail < 1"),
+        predicates=model_b.THEOREM_B_HYPOTHESES,
         checks=(Check("W integral", model_b.check_W_integral), Check("series", model_b.check_series)),
         corroborations=(Check("Jacobian k <= 6", model_b.check_jacobian_small_k),),
         proof_uses=("gap.lower.B_slice_reduction", "gap.lower.B_cap", "gap.lower.B_kinks",

@@ -11,6 +11,7 @@ import sympy as sp
 
 from prunecert.checks.levels import Level
 from prunecert.checks.result import CheckResult
+from prunecert.bounds.gap import counting, weight_pruning
 from prunecert.proofs.registry import Check, Claim
 
 DOC = "docs/weight-pruning.md"
@@ -315,6 +316,8 @@ CLAIMS = [
         statement=r"With $n = 2d(T_1+T_2)$ as in prunecert.bounds.gap.weight_pruning, the construction succeeds with probability $\ge 1-\delta$.",
         source="new",
         kind="theorem",
+        hypotheses=("d >= 1", "0 < eps <= 1", "0 < delta < 1", "||w|| <= 1"),
+        predicates=weight_pruning.WIDTH_HYPOTHESES,
         checks=(Check("asymptotics", check_width_asymptotics),),
         corroborations=(Check("width_numbers", check_width_numbers, "instance check at 3 points"),),
         proof_uses=("gap.upper.rss_lemma", "gap.upper.product_mixture", "gap.upper.construction"),
@@ -341,6 +344,8 @@ CLAIMS = [
     Claim(
         id="gap.upper.counting_lower",
         title="Counting lower bound: width >= (d log2(1/(4 eps)) + log2 p)/(d+1)",
+        hypotheses=("d >= 1", "eps > 0", "0 < p <= 1"),
+        predicates=counting.COUNTING_HYPOTHESES,
         statement=r"A network whose weight-prunings $\varepsilon$-approximate a fraction $p$ of a $4\varepsilon$-separated maximal set of targets has $n(d+1) \ge d\log_2(1/4\varepsilon)+\log_2 p$.",
         source="literature: Pensia et al. 2020, Thm 2 (reconstructed in MATH.md 1.3)",
         kind="theorem",

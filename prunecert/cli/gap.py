@@ -76,18 +76,11 @@ def plot(rows: list[dict], path: str) -> None:
 
 
 def run(args) -> int:
-    from prunecert.bounds.gap.calculator import UPPER_CLAIM_CANDIDATES, eps_grid, gap_row, gap_table
+    from prunecert.bounds.gap.calculator import eps_grid, gap_row, gap_table
     from prunecert.cli._render import err_console, print_json
-    from prunecert.proofs import all_claims
 
-    if args.d < 1:
-        raise InputError(f"--d must be a positive integer, got {args.d}")
     grid = args.grid or bool(args.plot)
     rows = gap_table(eps_grid(args.eps), args.d, args.delta) if grid else [gap_row(args.eps, args.d, args.delta)]
-    reg = all_claims()
-    for r in rows:
-        if not r["upper"]["claim"]:
-            r["upper"]["claim"] = next((c for c in UPPER_CLAIM_CANDIDATES if c in reg), None)
     ids = [r[s]["claim"] for r in rows for s in ("lower", "upper")]
     from prunecert.cli.verify import stdout_to_stderr
 

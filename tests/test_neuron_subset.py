@@ -68,8 +68,28 @@ def test_engine_bad_input():
         minmax(np.ones((2, 3), dtype=int), np.ones(4, dtype=int), "B")
     with pytest.raises(InputError):
         minmax(np.ones((2, 3), dtype=int), np.ones(3, dtype=int), "C")
-    with pytest.raises(InputError):
-        minmax(np.full((2, 1), 2**61, dtype=np.int64), np.ones(1, dtype=int), "B")
+
+
+
+def test_engine_big_integers_exact():
+    """Data beyond int64 are solved exactly on Python integers (not refused, no overflow)."""
+    big = 2**61
+    r = minmax(np.full((2, 1), big, dtype=np.int64), np.ones(1, dtype=int), "B")
+    assert r.complete and r.value == 1 and r.subset == ()
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        A = rng.integers(-40, 40, size=(7, 5))
+        T = rng.integers(0, 50, size=5)
+        s = 3**80                                   # scale far beyond int64, exactly
+        Ab = np.empty(A.shape, dtype=object)
+        Ab.flat[:] = [int(x) * s for x in A.flat]
+        Tb = np.empty(T.shape, dtype=object)
+        Tb.flat[:] = [int(x) * s for x in T.flat]
+        for model in ("A", "B"):
+            small = minmax_plain(A, T, model)
+            r = minmax(Ab, Tb, model)
+            assert r.complete and r.value == small.value * s and r.lower == small.value * s
+            assert max_error(Ab, Tb, model, r.subset) == r.value
 
 
 # ----------------------------------------------------------------------------- points and rounding
@@ -228,3 +248,19 @@ def test_lower_bound_n20_exact_and_partial_never_above():
     r = best_error(net, timeout=60)
     assert r.lower_complete and r.lo <= r.hi and r.hi - r.lo <= Fraction(1, 10**4) * r.hi
     assert r.lo >= lower_from_int(data, full.lower)     # round 1 solves exactly this point set
+
+
+@pytest.mark.parametrize("big", [10**16, 10**17, 10**60, 10**200])
+def test_huge_unit_weights_solved(big):
+    """A unit with u = (big, 0) (products up to 1e200): no overflow, no 'bad input'; per-unit
+    rescaling (u_i / c, v_i c) gives the same certified interval and decision."""
+    w = (Fraction(3, 5), Fraction(4, 5))
+    u = ((Fraction(big), Fraction(0)), (Fraction(1, 2), Fraction(1, 2)), (Fraction(1), Fraction(1, 5)))
+    v = (Fraction(1), Fraction(1), Fraction(1, 2))
+    net = Network("B", w, u, v)
+    small = Network("B", w, ((Fraction(1), Fraction(0)),) + u[1:], (Fraction(big),) + v[1:])
+    r1 = solve_instance(net, Fraction(1, 2), timeout=20)
+    r2 = solve_instance(small, Fraction(1, 2), timeout=20)
+    assert r1.achievable is True and r2.achievable is True
+    assert (r1.lo, r1.hi, r1.subset) == (r2.lo, r2.hi, r2.subset)
+    assert r1.lo <= r1.hi

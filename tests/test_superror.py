@@ -88,3 +88,63 @@ def test_bnb_matches_exact_2d_embedding(model):
 def test_bad_tol():
     with pytest.raises(InputError):
         sup_error(sample(3, 2, seed=0), tol=0)
+
+
+# ----------------------------------------------------------------------------- scale-free (issue 16)
+def _scaled(net, unit_scale, glob=Fraction(1)):
+    """Per-unit rescaling (u_i * c, v_i / c: the same function) and a global factor on (v, w)."""
+    return Network(net.model, tuple(glob * c for c in net.w),
+                   tuple(tuple(c * unit_scale for c in row) for row in net.u),
+                   tuple(glob * vi / unit_scale for vi in net.v))
+
+
+@pytest.mark.parametrize("exp", [73, 120, 300])
+def test_d2_huge_sup_tightens(exp):
+    """sup ~1e73 and beyond: the d = 2 enclosure meets the absolute tolerance (no AssertionError)."""
+    net = Network("B", (Fraction(3, 5), Fraction(4, 5)), ((Fraction(10**(exp + 5)), Fraction(3 * 10**(exp + 4))),),
+                  (Fraction(1, 10**5),))
+    r = sup_error(net, tol=Fraction(1, 10**6))
+    assert r.lo <= r.hi and r.hi - r.lo <= Fraction(1, 10**6)
+    assert r.sup_squared is not None and r.lo**2 <= r.sup_squared <= r.hi**2
+
+
+@pytest.mark.parametrize("k", [-250, -17, 17, 200, 400])
+def test_d3_unit_rescaling_invariant(k):
+    """d >= 3 accepts weights of any magnitude: per-unit rescaling leaves the function, hence the
+    certified enclosure, unchanged (the engine normalises exactly)."""
+    from prunecert.checks.instances.network import sample
+    net = sample(5, 3, seed=2)
+    base = sup_error(net, tol=Fraction(1, 10**5))
+    big = sup_error(_scaled(net, Fraction(10)**k), tol=Fraction(1, 10**5))
+    assert big.lo <= base.hi and base.lo <= big.hi
+    assert abs(big.hi - base.hi) <= Fraction(1, 10**5)
+
+
+def test_d3_global_scaling_exact():
+    """(v, w) -> 2^-k (v, w) scales the certified enclosure by exactly 2^-k."""
+    from prunecert.checks.instances.network import sample
+    net = sample(4, 3, seed=7)
+    base = sup_error(net, tol=Fraction(1, 10**5))
+    f = Fraction(1, 2**500)
+    small = sup_error(_scaled(net, Fraction(1), f), tol=Fraction(1, 10**5) * f)
+    assert small.hi == base.hi * f
+    assert small.lo <= small.hi
+
+
+def test_d3_cancelling_huge_units_merge():
+    """Two parallel units of size 1e200 that cancel exactly: merged exactly, no float blow-up."""
+    w = (Fraction(3, 5), Fraction(4, 5), Fraction(0))
+    big = Fraction(10**200)
+    u = ((big, big / 3, Fraction(1)), (big * 2, big * 2 / 3, Fraction(2)), (Fraction(3, 5), Fraction(4, 5), Fraction(0)))
+    v = (Fraction(2), Fraction(-1), Fraction(1))
+    r = sup_error(Network("A", w, u, v), tol=Fraction(1, 10**6))
+    assert r.hi <= Fraction(1, 10**6) and r.lo == 0
+
+
+def test_d3_negligible_weights_allowance():
+    """Weights below 2^-300 of the scale are dropped with an allowance: still certified, tiny width."""
+    w = (Fraction(3, 5), Fraction(4, 5), Fraction(0))
+    u = ((Fraction(3, 5), Fraction(4, 5), Fraction(1, 10**400)), (Fraction(1), Fraction(0), Fraction(0)))
+    v = (Fraction(1, 2), Fraction(1, 10**500))
+    r = sup_error(Network("B", w, u, v), tol=Fraction(1, 10**6))
+    assert r.lo <= Fraction(1, 2) <= r.hi and r.hi - r.lo <= Fraction(1, 10**6)

@@ -67,6 +67,8 @@ def check_masks(n: int, d: int, neuron_mask=None, weight_mask=None):
         wm = tuple((1,) * d for _ in range(n))
     else:
         arr = np.asarray(weight_mask)
+        if n == 0 and arr.size == 0:
+            arr = arr.reshape(0, d)                 # a network with no units: [] is the empty mask
         if arr.shape != (n, d):
             raise NetworkError(f"weight_mask: expected shape ({n}, {d}), got {arr.shape}")
         if not np.isin(arr, (0, 1)).all():

@@ -7,8 +7,9 @@ and a model, find
     E_p(S) = |sigma(H_p(S)) - T_p|   (model "B", sigma = ReLU)   or   |H_p(S) - T_p|   (model "A"),
     H_p(S) = sum_{i in S} A[i, p].
 
-All arithmetic is on Python / numpy ``int64`` integers, so every value computed here is
-exact (the caller keeps |sums| far below 2**62; :func:`check_range` verifies it).  Nothing
+All arithmetic is on exact integers: numpy ``int64`` when every subset sum provably stays far
+below 2**62 (:func:`check_range` decides it), else numpy arrays of Python integers (``object``
+dtype: exact at any magnitude, slower), so a valid network is never refused for its size.  Nothing
 here knows about networks: :mod:`prunecert.checks.instances.neuron_lower` turns a network and a point set into
 ``(A, T)`` with a proven rounding bound.
 
@@ -79,20 +80,41 @@ def _as_arrays(A, T, model):
         raise InputError(f"inconsistent shapes: A {A.shape}, T {T.shape}")
     if A.shape[1] == 0:
         raise InputError("empty point set")
-    if A.dtype.kind not in "iu" or T.dtype.kind not in "iu":
-        raise InputError("A and T must be integer arrays (exact data)")
-    check_range(A, T)
-    return A.astype(np.int64), T.astype(np.int64)
+    for X in (A, T):
+        if X.dtype.kind not in "iuO" or (X.dtype == object and not all(
+                isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in X.flat)):
+            raise InputError("A and T must be integer arrays (exact data)")
+    if check_range(A, T):
+        return A.astype(np.int64), T.astype(np.int64)
+    return _as_object(A), _as_object(T)
 
 
-def check_range(A, T) -> None:
-    """Raise InputError unless every subset sum and error fits safely in int64."""
-    A = np.asarray(A, dtype=object) if np.asarray(A).dtype == object else np.asarray(A)
-    pos = np.clip(A, 0, None).sum(axis=0) if A.size else np.zeros(len(T), dtype=np.int64)
-    neg = (-np.clip(A, None, 0)).sum(axis=0) if A.size else np.zeros(len(T), dtype=np.int64)
-    big = max([int(x) for x in pos] + [int(x) for x in neg] + [abs(int(t)) for t in T] + [0])
-    if 2 * big >= INT_LIMIT:
-        raise InputError("integer data too large for exact int64 search")
+def _as_object(X) -> np.ndarray:
+    """The same integers as a numpy array of Python ints (exact at any size)."""
+    out = np.empty(X.shape, dtype=object)
+    out.flat[:] = [int(x) for x in X.flat]
+    return out
+
+
+def check_range(A, T) -> bool:
+    """True when every subset sum and error fits safely in int64; False means the exact
+    Python-integer (object) path is used instead."""
+    if A.dtype != object and T.dtype != object:
+        A, T = _as_object(A), _as_object(T)
+    A = np.asarray(A, dtype=object)
+    pos = [sum(int(x) for x in col if x > 0) for col in A.T] if A.size else []
+    neg = [sum(-int(x) for x in col if x < 0) for col in A.T] if A.size else []
+    big = max(pos + neg + [abs(int(t)) for t in T] + [0])
+    return 2 * big < INT_LIMIT
+
+
+def _zeros(shape, like) -> np.ndarray:
+    """Zeros of the integer kind of ``like`` (int64 or exact Python ints)."""
+    if like.dtype == object:
+        out = np.empty(shape, dtype=object)
+        out.fill(0)
+        return out
+    return np.zeros(shape, dtype=np.int64)
 
 
 def _err(H, T, model):
@@ -106,7 +128,7 @@ def max_error(A, T, model: str, subset) -> int:
     """max_p E_p(S) for one subset, exactly (Python ints)."""
     A, T = _as_arrays(A, T, model)
     idx = list(subset)
-    H = A[idx].sum(axis=0) if idx else np.zeros(A.shape[1], dtype=np.int64)
+    H = A[idx].sum(axis=0) if idx else _zeros(A.shape[1], A)
     return int(_err(H, T, model).max())
 
 
@@ -121,7 +143,7 @@ def minmax_plain(A, T, model: str) -> MinMaxResult:
     best, best_s = None, None
     for mask in range(1 << n):
         idx = [i for i in range(n) if mask >> i & 1]
-        H = A[idx].sum(axis=0) if idx else np.zeros(A.shape[1], dtype=np.int64)
+        H = A[idx].sum(axis=0) if idx else _zeros(A.shape[1], A)
         e = int(_err(H, T, model).max())
         if best is None or e < best:
             best, best_s = e, tuple(idx)
@@ -142,7 +164,7 @@ def local_search(A, T, model: str, *, starts: int = 4, seed: int = 0, max_iter: 
     best = (None, None)
     for x in inits:
         x = x.copy()
-        H = A[x].sum(axis=0) if x.any() else np.zeros(P, dtype=np.int64)
+        H = A[x].sum(axis=0) if x.any() else _zeros(P, A)
         cur = int(_err(H, T, model).max())
         for _ in range(max_iter):
             sign = np.where(x, -1, 1).astype(np.int64)
@@ -187,7 +209,7 @@ def _low_table(Alow):
     """All 2**m subset sums of the rows of Alow, as a (P, 2**m) array; column k is the subset
     whose bit j is set when low unit j is in it."""
     m, P = Alow.shape
-    tab = np.zeros((P, 1), dtype=np.int64)
+    tab = _zeros((P, 1), Alow)
     for j in range(m):
         tab = np.concatenate([tab, tab + Alow[j][:, None]], axis=1)
     return tab
@@ -210,6 +232,8 @@ def _pair_setup(A, T, model, high, low):
     (2nd, 4th), (3rd, 4th) of its most alike points gives second differences -2 e_a + e_b + e_c.  All integer; returns None if no stencil is usable.
     """
     n, P = A.shape
+    if A.dtype == object:
+        return None              # huge data: the per-point interval bound alone (sound, exact)
     # |c.H| <= 4 max_p (sum_i |A_ip|); keep every stencil quantity far inside int64
     size = int(np.abs(A).sum(axis=0).max()) + int(np.abs(T).max()) if n else int(np.abs(T).max())
     if 16 * size >= 2 ** 62:
@@ -288,7 +312,7 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
     deadline = t0 + max(0.0, float(timeout))
 
     # incumbent: the empty set, the caller's, and a local search
-    cands = [(int(_err(np.zeros(P, dtype=np.int64), T, model).max()), ())]
+    cands = [(int(_err(_zeros(P, A), T, model).max()), ())]
     if incumbent is not None and incumbent[1] is not None:
         cands.append((max_error(A, T, model, incumbent[1]), tuple(incumbent[1])))
     if n > 0:
@@ -309,7 +333,7 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
     order = np.argsort(-size, kind="stable")
     if low_bits is None:
         cap = max(4, int(np.log2(max(1, memory_mb * 2**20 // (16 * P)))))
-        low_bits = min(n, 16, cap)
+        low_bits = min(n, 16 if A.dtype != object else 10, cap)
     n2 = max(0, min(n, low_bits))
     n1 = n - n2
     high = order[:n1]
@@ -321,8 +345,8 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
     low_min = np.minimum(Al, 0).sum(axis=0)
     low_max = np.maximum(Al, 0).sum(axis=0)
     # suffix ranges of the high units: rem_lo[k] = sum_{j>=k} min(0, Ah[j]) + low_min
-    rem_lo = np.zeros((n1 + 1, P), dtype=np.int64)
-    rem_hi = np.zeros((n1 + 1, P), dtype=np.int64)
+    rem_lo = _zeros((n1 + 1, P), A)
+    rem_hi = _zeros((n1 + 1, P), A)
     rem_lo[n1], rem_hi[n1] = low_min, low_max
     for k in range(n1 - 1, -1, -1):
         rem_lo[k] = rem_lo[k + 1] + np.minimum(Ah[k], 0)
@@ -338,7 +362,7 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
 
     # key point: where the incumbent (or the target) is largest; filter order: the others
     if best_set is not None:
-        Hinc = A[list(best_set)].sum(axis=0) if best_set else np.zeros(P, dtype=np.int64)
+        Hinc = A[list(best_set)].sum(axis=0) if best_set else _zeros(P, A)
         e_inc = _err(Hinc, T, model)
     else:
         e_inc = np.abs(T)
@@ -350,7 +374,7 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
     key = tab[p0]
 
     nodes = leaves = 0
-    H0 = np.zeros(P, dtype=np.int64)
+    H0 = _zeros(P, A)
     lb0 = node_bound(H0, 0)
     # depth-first (memory O(n)); the child with the smaller bound is explored first
     stack = [(lb0, 0, 0, H0)]                    # (bound, depth, mask over high units, H)

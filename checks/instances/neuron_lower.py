@@ -67,8 +67,10 @@ def into_ball(x: Sequence) -> tuple[Fraction, ...]:
     n2 = sum(c * c for c in xs)
     if n2 <= 1:
         return xs
-    r = Fraction(1 / math.sqrt(float(n2))).limit_denominator(1 << 40)
-    while r * r * n2 > 1:
+    # r = 1/s with s >= sqrt(n2) (exact integer square root at 40 bits; no float overflow)
+    s = Fraction(math.isqrt((n2.numerator << 80) // n2.denominator) + 1, 1 << 40)
+    r = 1 / s
+    while r * r * n2 > 1:  # pragma: no cover - s >= sqrt(n2) already
         r *= Fraction(1023, 1024)
     return tuple(r * c for c in xs)
 
@@ -134,8 +136,21 @@ class IntegerData:
         return (q.numerator << self.K) // q.denominator
 
 
-def integer_data(net, points: Sequence[Sequence], *, K: int | None = None) -> IntegerData:
-    """Exact integer data (A, T, K) of ``net`` on ``points`` (exact rationals in the ball)."""
+def _floor_log2(q: Fraction) -> int:
+    """floor(log2 q) for an exact rational q > 0 (exact, any magnitude)."""
+    k = q.numerator.bit_length() - q.denominator.bit_length()
+    return k if Fraction(2) ** k <= q else k - 1
+
+
+def integer_data(net, points: Sequence[Sequence], *, K: int | None = None, resolve=None) -> IntegerData:
+    """Exact integer data (A, T, K) of ``net`` on ``points`` (exact rationals in the ball).
+
+    K (if not given) is chosen from the *target's* scale, not from the largest weight: the
+    values T_p = floor(t_p 2^K) keep about 40 significant bits, and so does ``resolve`` (an
+    optional smaller scale that must be resolved, e.g. the eps of a decision).  When the data
+    fit int64 with room, K is raised to the old default (up to 44 bits) and A, T are int64;
+    otherwise (a unit with weights ~1e17, products ~1e200, a tiny target) A and T hold exact
+    Python integers (object arrays) -- never an overflow, never a refused valid network."""
     pts = [into_ball(p) for p in points]
     if not pts:
         raise InputError("empty point set")
@@ -146,30 +161,49 @@ def integer_data(net, points: Sequence[Sequence], *, K: int | None = None) -> In
     Du = _lcm_den([c for row in net.u for c in row]) if n else 1
     Dv = _lcm_den(net.v) if n else 1
     Dw = _lcm_den(net.w)
-    Ui = np.array([[int(c * Du) for c in row] for row in net.u], dtype=object).reshape(n, d)
-    Vi = np.array([int(c * Dv) for c in net.v], dtype=object)
-    Wi = np.array([int(c * Dw) for c in net.w], dtype=object)
+    Ui = [[int(c * Du) for c in row] for row in net.u]
+    Vi = [int(c * Dv) for c in net.v]
+    Wi = [int(c * Dw) for c in net.w]
     Dx = [_lcm_den(p) for p in pts]
-    Xi = np.array([[int(c * D) for c in p] for p, D in zip(pts, Dx)], dtype=object).reshape(len(pts), d)
-    dots = Ui.dot(Xi.T) if n else np.zeros((0, len(pts)), dtype=object)     # exact Python ints
-    num = Vi[:, None] * np.where(dots > 0, dots, 0) if n else dots        # a_ip * Du Dv Dx_p
+    Xi = [[int(c * D) for c in p] for p, D in zip(pts, Dx)]
+    P = len(pts)
+    # exact numerators: a_ip = num[i][p] / den[p], t_p = tnum[p] / tden[p] (Python ints)
+    num = [[vi * max(0, sum(a * b for a, b in zip(row, x))) for x in Xi] for row, vi in zip(Ui, Vi)]
     den = [Du * Dv * D for D in Dx]
-    tnum = Xi.dot(Wi)
+    tnum = [max(0, sum(a * b for a, b in zip(x, Wi))) for x in Xi]
     tden = [Dw * D for D in Dx]
-    # size of the exact values, to pick K so that everything fits int64 with room
-    big = 1.0
-    for p in range(len(pts)):
-        s = sum(abs(int(num[i, p])) for i in range(n)) / den[p] if n else 0.0
-        big = max(big, s, abs(int(tnum[p])) / tden[p])
+    # exact magnitudes (bit lengths; no float can overflow here)
+    big_bits = 1
+    for p in range(P):
+        s = sum(abs(num[i][p]) for i in range(n))
+        big_bits = max(big_bits, (s // den[p] + 1).bit_length(), (tnum[p] // tden[p] + 1).bit_length())
     if K is None:
-        K = max(8, min(44, 58 - int(math.ceil(math.log2(big + 1)))))
-    A = np.zeros((n, len(pts)), dtype=np.int64)
-    T = np.zeros(len(pts), dtype=np.int64)
-    for p in range(len(pts)):
+        scales = [Fraction(t, td) for t, td in zip(tnum, tden) if t > 0]
+        scale = max(scales) if scales else Fraction(1)
+        if resolve is not None:
+            r = to_fraction(resolve, "resolve")
+            if 0 < r < scale:
+                scale = r
+        K_need = 40 - _floor_log2(scale)
+        K_fit = 58 - big_bits
+        K = min(44, K_fit) if K_fit >= K_need else K_need
+        K = max(K, 8)
+    if K < 0:
+        raise InputError("K must be >= 0")
+    Aq = [[(num[i][p] << K) // den[p] for p in range(P)] for i in range(n)]
+    Tq = [(tnum[p] << K) // tden[p] for p in range(P)]
+    fits = max([abs(x) for row in Aq for x in row] + [abs(t) for t in Tq] + [0]).bit_length() < 62
+    if fits:
+        A = np.array(Aq, dtype=np.int64).reshape(n, P)
+        T = np.array(Tq, dtype=np.int64).reshape(P)
+    else:
+        A = np.empty((n, P), dtype=object)
         for i in range(n):
-            A[i, p] = (int(num[i, p]) << K) // den[p]
-        t = int(tnum[p])
-        T[p] = ((t if t > 0 else 0) << K) // tden[p]
+            for p in range(P):
+                A[i, p] = Aq[i][p]
+        T = np.empty(P, dtype=object)
+        for p in range(P):
+            T[p] = Tq[p]
     return IntegerData(A, T, K, n, net.model, pts)
 
 

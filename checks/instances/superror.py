@@ -196,8 +196,12 @@ def _exact_low_dim(net: Network, tol: Fraction) -> SupError:
     if R == 0:
         return SupError(Fraction(0), Fraction(0), [Fraction(0), Fraction(0)], "exact-sectors-2d", True,
                         time.perf_counter() - t0, sup_squared=Fraction(0))
-    cur = tol
-    for _ in range(60):
+    # The error is Lipschitz with constant <= L = sum |v_i| ||u_i||_1 + ||w||_1 on the ball, so a
+    # point within relative distance tol / (4 L) of the maximiser loses at most tol / 4: start
+    # there (a tolerance relative to the network's scale, not an absolute one), then refine.
+    L = sum(abs(vi) * sum(abs(c) for c in row) for row, vi in zip(net.u, net.v)) + sum(abs(c) for c in net.w)
+    cur = tol / max(Fraction(1), L)
+    for _ in range(200):
         _, hi = sqrt_bounds(R, cur / 4)
         x = _point_for(direction, cur / 4)
         lo = net.error_exact(x)
@@ -282,6 +286,76 @@ def _require_float_safe(net: Network, keep) -> None:
             raise BudgetExceeded(
                 "the d >= 3 sup-error engine works in floating point with a proven rounding allowance; "
                 f"it needs every nonzero weight in [2^-300, 2^300] in magnitude, got {float(abs(q)):.3g}")
+
+
+_NEGLIGIBLE = Fraction(1, 2**300)
+
+
+def _pow2_near(q: Fraction) -> Fraction:
+    """A power of two within a factor 2 of q > 0 (exact)."""
+    k = q.numerator.bit_length() - q.denominator.bit_length()
+    return Fraction(2) ** k
+
+
+def _normalise(net: Network):
+    """An exactly equivalent, float-friendly form of ``net`` for the d >= 3 engine.
+
+    Returns (net2, lam, allowance) with sup|g - f|(net) in [lam (S2 - allowance), lam (S2 + allowance)]
+    where S2 is the sup error of net2 (lam a power of two, so scaling back is exact):
+
+    * each unit is rescaled exactly, (u_i, v_i) -> (u_i / m_i, v_i m_i) with m_i = max_j |u_ij|
+      (relu is positively homogeneous, the unit's function is unchanged), so positively parallel
+      units get equal rows and are merged exactly (their v's add); in Model A the target is the
+      unit (w, -1) and is merged too;
+    * the whole problem is divided by lam ~ max(|v_i|, ||w||_1) (g and f both scale by 1/lam);
+    * entries below 2^-300 (relative to that scale) are set to 0: a unit weight change delta moves
+      the unit by <= |v_i| |delta| on the ball, a dropped unit by <= |v_i| ||u_i||_1, a target
+      entry by <= |w_j|; relu is 1-Lipschitz, so the sum of these is the allowance."""
+    merged: dict[tuple, Fraction] = {}
+    pairs = list(zip(net.u, net.v))
+    wt = net.w
+    if net.model == "A" and any(wt):
+        # Model A: g - f is one more unit (w, -1); merged with the units, it cancels exactly a unit
+        # that reproduces it (the target of net2 is then 0)
+        pairs.append((wt, Fraction(-1)))
+        wt = tuple(Fraction(0) for _ in wt)
+    for row, vi in pairs:
+        m = max((abs(c) for c in row), default=Fraction(0))
+        if vi == 0 or m == 0:
+            continue
+        key = tuple(c / m for c in row)
+        merged[key] = merged.get(key, Fraction(0)) + vi * m
+    units = [(k, vv) for k, vv in merged.items() if vv != 0]
+    w1 = sum(abs(c) for c in wt)
+    top = max([abs(vv) for _, vv in units] + [w1])
+    if top == 0:
+        return Network(net.model, wt, (), ()), Fraction(1), Fraction(0)
+    lam = _pow2_near(top) * 2                      # >= top, so ||w / lam||_2 <= ||w||_1 / lam <= 1
+    allowance = Fraction(0)
+    u2, v2 = [], []
+    for row, vv in units:
+        vs = vv / lam
+        if abs(vs) < _NEGLIGIBLE:
+            allowance += abs(vs) * sum(abs(c) for c in row)
+            continue
+        r2 = []
+        for c in row:
+            if c != 0 and abs(c) < _NEGLIGIBLE:
+                allowance += abs(vs) * abs(c)
+                r2.append(Fraction(0))
+            else:
+                r2.append(c)
+        u2.append(tuple(r2))
+        v2.append(vs)
+    w2 = []
+    for c in wt:
+        cs = c / lam
+        if cs != 0 and abs(cs) < _NEGLIGIBLE:
+            allowance += abs(cs)
+            w2.append(Fraction(0))
+        else:
+            w2.append(cs)
+    return Network(net.model, tuple(w2), tuple(u2), tuple(v2)), lam, allowance
 
 
 def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int, decide_at: float | None = None) -> SupError:
@@ -427,12 +501,17 @@ def _bnb(net: Network, tol: Fraction, timeout: float, max_boxes: int, decide_at:
 
 # ---------------------------------------------------------------------------- entry point
 def sup_error(net: Network, *, neuron_mask=None, weight_mask=None, tol=Fraction(1, 10**6),
-              timeout: float = 30.0, max_boxes: int = 5_000_000, decide_at=None) -> SupError:
+              timeout: float = 30.0, max_boxes: int = 5_000_000, decide_at=None, rel_tol=None) -> SupError:
     """Certified enclosure of sup_{x in B^d} |g(x) - relu(<w, x>)| for the pruned network.
 
     decide_at (optional, d >= 3 only): a threshold eps; the branch and bound may then stop as soon
     as the enclosure decides ``sup <= eps`` (hi <= eps) or ``sup > eps`` (lo > eps), so ``hi - lo <= tol``
-    is not enforced (the enclosure stays certified).  d <= 2 is always exact."""
+    is not enforced (the enclosure stays certified).  d <= 2 is always exact.
+
+    rel_tol (optional, d >= 3): accept hi - lo <= max(tol, rel_tol * hi), for callers that do not
+    know the error's scale in advance (a floating-point engine cannot resolve an absolute 1e-6 on
+    an error of 1e70).  d >= 3 works on an exactly rescaled copy (see :func:`_normalise`), so
+    weights of any magnitude are accepted."""
     if not isinstance(net, Network):
         raise InputError("sup_error expects a prunecert.checks.instances.network.Network")
     tol = to_fraction(tol, "tol")
@@ -441,16 +520,47 @@ def sup_error(net: Network, *, neuron_mask=None, weight_mask=None, tol=Fraction(
     pn = net.pruned(neuron_mask, weight_mask) if (neuron_mask is not None or weight_mask is not None) else net
     if pn.d <= 2:
         return _exact_low_dim(pn, tol)
-    cur = tol
+    rel = Fraction(0) if rel_tol is None else to_fraction(rel_tol, "rel_tol")
     t0 = time.perf_counter()
-    dec = None if decide_at is None else float(to_fraction(decide_at, "decide_at"))
+    # exact, scale-free form for the floating-point engine (see _normalise); results scale back exactly
+    nn, lam, allow = _normalise(pn)
+    eps_q = None if decide_at is None else to_fraction(decide_at, "decide_at")
+    if eps_q is not None and eps_q <= 0:
+        raise InputError("decide_at must be > 0")
+    if not nn.n and allow == 0:
+        # no unit left: the error is |relu(<w,x>)| (Model B) or the same (Model A), sup = ||w||_2
+        return _exact_low_dim_norm(pn, tuple(c * lam for c in nn.w), tol, time.perf_counter() - t0)
+    dec = None if eps_q is None else float(eps_q / lam)
+    cur = tol / lam
+
+    def finish(res):
+        x = res.argmax
+        lo = max(Fraction(0), pn.error_exact(x)) if x else Fraction(0)
+        out = SupError(lo, (res.hi + allow) * lam, x, res.method, False, time.perf_counter() - t0,
+                       boxes=res.boxes)
+        if out.lo > out.hi:  # pragma: no cover - would be a soundness bug
+            raise AssertionError("sup_error: exact value above certified bound")
+        return out
+
+    res = None
     for _ in range(4):
-        res = _bnb(pn, cur, max(0.0, timeout - (time.perf_counter() - t0)), max_boxes, dec)
-        decided = dec is not None and (res.hi <= to_fraction(decide_at) or res.lo > to_fraction(decide_at))
-        if res.hi - res.lo <= tol or decided:
-            res.seconds = time.perf_counter() - t0
+        res = finish(_bnb(nn, cur, max(0.0, timeout - (time.perf_counter() - t0)), max_boxes, dec))
+        decided = eps_q is not None and (res.hi <= eps_q or res.lo > eps_q)
+        if res.hi - res.lo <= max(tol, rel * res.hi) or decided:
             return res
         cur /= 4
-    if dec is not None:
+    if eps_q is not None:
         return res   # certified but undecided enclosure (lo <= eps < hi, within float noise)
     raise BudgetExceeded("sup_error: could not reach the requested tolerance")
+
+
+def _exact_low_dim_norm(net: Network, w, tol: Fraction, seconds: float) -> SupError:
+    """Every unit cancelled or absent: the error is relu(<w,x>) for the remaining target w (w = 0
+    in Model A after merging), so sup = ||w||_2, attained at w/||w||; lo is exact on ``net``."""
+    R = sum(c * c for c in w)
+    if R == 0:
+        return SupError(Fraction(0), Fraction(0), [Fraction(0)] * net.d, "zero-network", True, seconds,
+                        sup_squared=Fraction(0))
+    _, hi = sqrt_bounds(R, tol / 4)
+    x = _point_for(list(w), tol / 4)
+    return SupError(net.error_exact(x), hi, x, "zero-network", True, seconds, sup_squared=R)

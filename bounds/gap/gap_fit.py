@@ -40,7 +40,7 @@ from prunecert.checks.statistics.stats import bootstrap_slope, loglog_fit, semil
 
 from prunecert.bounds.gap.weight_construction import construct
 
-__all__ = ["GapRow", "run_gap", "fit_gap", "verdicts", "net_seed", "FIELDS"]
+__all__ = ["GapRow", "SOLVERS", "gap_cell", "gap_cells", "row_from_cell", "run_gap", "fit_gap", "verdicts", "net_seed", "FIELDS"]
 
 FIELDS = ["d", "dist", "target", "n", "seed", "net_seed", "neuron_lo", "neuron_hi", "neuron_kept",
           "neuron_complete", "neuron_seconds", "weight_lo", "weight_hi", "weight_kept_weights",
@@ -87,6 +87,79 @@ class GapRow:
         return out
 
 
+# The neuron-pruning solvers a gap task may use, by name.  A solver is called as
+# ``solver(net, timeout=seconds)`` and returns an object with ``lo``, ``hi`` (the certified enclosure
+# of the optimum), ``subset`` and ``lower_complete``; "module:function" names any other such solver.
+SOLVERS = {"enum": "prunecert.checks.instances.neuron_subset:best_error"}
+
+
+def _solver(name: str):
+    import importlib
+
+    path = SOLVERS.get(name, name)
+    mod, _, fn = path.partition(":")
+    if not fn:
+        raise InputError(f"unknown neuron solver {name!r}; one of {', '.join(SOLVERS)} or module:function")
+    try:
+        return getattr(importlib.import_module(mod), fn)
+    except (ImportError, AttributeError):
+        raise InputError(f"cannot import the neuron solver {path!r}") from None
+
+
+def _q(x: Fraction | None) -> str | None:
+    return None if x is None else str(x)
+
+
+def gap_cell(d: int, dist: str, target: str, n: int, seed: int, timeout: float, *, neuron: bool = True,
+             solver: str = "enum") -> dict:
+    """One task of the gap sweep: network (d, dist, width n, seed index) pruned both ways.
+
+    A pure function of its arguments returning JSON (exact numbers as "p/q" strings, so the stored
+    result loses nothing; :func:`row_from_cell` turns it back into a :class:`GapRow`).
+    ``neuron=False``: the weight construction only.  ``solver``: a name in :data:`SOLVERS`."""
+    ns = net_seed(d, dist, n, seed)
+    net = sample(n, d, seed=ns, dist=dist, model="B", target=target)
+    t0 = time.perf_counter()
+    nr = _solver(solver)(net, timeout=timeout) if neuron else None
+    t1 = time.perf_counter()
+    try:
+        wr = construct(net, certify=True, tol=Fraction(1, 10**6), timeout=timeout)
+        wlo, whi = (wr.error.lo, wr.error.hi) if wr.error is not None else (None, None)
+        kept = sum(sum(r) for r in wr.weight_mask)
+        app = wr.applicable
+    except BudgetExceeded:
+        wlo = whi = None
+        kept, app = 0, True
+    t2 = time.perf_counter()
+    cell = {"d": d, "dist": dist, "target": target, "n": n, "seed": seed, "net_seed": ns,
+            "neuron_lo": None, "neuron_hi": None, "neuron_kept": None, "neuron_complete": None,
+            "neuron_seconds": None, "weight_lo": _q(wlo), "weight_hi": _q(whi), "weight_kept_weights": kept,
+            "weight_applicable": bool(app), "weight_seconds": t2 - t1}
+    if nr is not None:
+        cell.update({"neuron_lo": _q(nr.lo), "neuron_hi": _q(nr.hi), "neuron_kept": len(nr.subset),
+                     "neuron_complete": bool(nr.lower_complete), "neuron_seconds": t1 - t0})
+    return cell
+
+
+def row_from_cell(cell: dict) -> GapRow:
+    """The :class:`GapRow` of a :func:`gap_cell` result."""
+    f = {k: cell[k] for k in FIELDS}
+    for k in ("neuron_lo", "neuron_hi", "weight_lo", "weight_hi"):
+        f[k] = None if f[k] is None else Fraction(f[k])
+    return GapRow(**f)
+
+
+def gap_cells(d: int, widths: Sequence[int], seeds: int, *, dists: Sequence[str] = ("gaussian",),
+              target: str = "random", timeout: float = 60.0, weight_only_widths: Sequence[int] = (),
+              solver: str = "enum") -> list[dict]:
+    """The parameters of every task of a gap sweep, in the order of :func:`run_gap`'s rows."""
+    widths = [int(n) for n in widths]
+    wonly = [int(n) for n in weight_only_widths if int(n) not in widths]
+    return [{"d": d, "dist": dist, "target": target, "n": n, "seed": s, "timeout": timeout,
+             "neuron": n in widths, "solver": solver}
+            for dist in dists for n in sorted(widths + wonly) for s in range(seeds)]
+
+
 def run_gap(d: int, widths: Sequence[int], seeds: int, *, dists: Sequence[str] = ("gaussian",),
             target: str = "random", timeout: float = 60.0, weight_only_widths: Sequence[int] = (),
             on_step: Callable[[GapRow], None] | None = None) -> list[GapRow]:
@@ -107,26 +180,7 @@ def run_gap(d: int, widths: Sequence[int], seeds: int, *, dists: Sequence[str] =
     for dist in dists:
         for n in sorted(widths + wonly):
             for s in range(seeds):
-                ns = net_seed(d, dist, n, s)
-                net = sample(n, d, seed=ns, dist=dist, model="B", target=target)
-                t0 = time.perf_counter()
-                nr = best_error(net, timeout=timeout) if n in widths else None
-                t1 = time.perf_counter()
-                try:
-                    wr = construct(net, certify=True, tol=Fraction(1, 10**6), timeout=timeout)
-                    wlo, whi = (wr.error.lo, wr.error.hi) if wr.error is not None else (None, None)
-                    kept = sum(sum(r) for r in wr.weight_mask)
-                    app = wr.applicable
-                except BudgetExceeded:
-                    wlo = whi = None
-                    kept, app = 0, True
-                t2 = time.perf_counter()
-                if nr is None:
-                    row = GapRow(d, dist, target, n, s, ns, None, None, None, None, None,
-                                 wlo, whi, kept, app, t2 - t1)
-                else:
-                    row = GapRow(d, dist, target, n, s, ns, nr.lo, nr.hi, len(nr.subset), nr.lower_complete,
-                                 t1 - t0, wlo, whi, kept, app, t2 - t1)
+                row = row_from_cell(gap_cell(d, dist, target, n, s, timeout, neuron=n in widths))
                 rows.append(row)
                 if on_step is not None:
                     on_step(row)

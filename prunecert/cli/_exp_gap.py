@@ -1,8 +1,9 @@
 """``prunecert experiment gap``: best neuron-pruning error vs weight-pruning construction error.
 
 Thin CLI over :mod:`prunecert.bounds.gap.gap_fit` (measurement and fits); this module only parses arguments,
-renders (progress bar and table on stderr, JSON on stdout), writes CSV/JSON/markdown files and
-draws the PNG plot.
+runs the sweep (one task per network, :func:`prunecert.bounds.gap.gap_fit.gap_cell`, on Dask by default,
+resumable through the store in ``--out``), renders (progress on stderr; the table, or one JSON
+document with --json, on stdout), writes CSV/JSON/markdown files and draws the PNG plot.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from pathlib import Path
 from prunecert.checks.errors import InputError
 from prunecert.checks.rigorous.numbers import to_fraction
 
-from prunecert.cli._render import err_console, print_json, progress
+from prunecert.cli import _sweep
+from prunecert.cli._render import print_json
 
 
 def _widths(text: str, what: str = "--widths", top: int = 64, empty_ok: bool = False) -> list[int]:
@@ -40,14 +42,21 @@ def register_experiment(sub) -> None:
     p.add_argument("--weight-widths", default="", help="extra widths (<= 256) for the weight construction only")
     p.add_argument("--eps", default=None, help="also report, per width, how often each method reaches eps")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per instance and method")
+    p.add_argument("--solver", default="enum",
+                   help="neuron-pruning solver: a name in prunecert.bounds.gap.gap_fit.SOLVERS (default enum, "
+                        "the exact search) or module:function")
     p.add_argument("--plot", default=None, help="write a PNG plot to this file")
     p.add_argument("--out", default=None, help="directory for gap_d<D>.csv / .json / .md")
     p.add_argument("--json", action="store_true", help="print the full JSON result on stdout")
+    _sweep.add_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from prunecert.bounds.gap.gap_fit import fit_gap, provenance, run_gap, summary_table
+    from prunecert.checks.sweep import Sweep
+
+    from prunecert.bounds.gap.gap_fit import (SOLVERS, fit_gap, gap_cell, gap_cells, provenance, row_from_cell,
+                                              summary_table)
 
     if args.d < 2 or args.d > 4:
         raise InputError("--d must be 2, 3 or 4")
@@ -57,28 +66,30 @@ def run(args) -> int:
         raise InputError("--seeds must be in [1, 200]")
     if not (args.timeout > 0) or math.isinf(args.timeout):
         raise InputError("--timeout must be a positive number")
+    if args.solver not in SOLVERS and ":" not in args.solver:
+        raise InputError(f"--solver: one of {', '.join(SOLVERS)} or module:function, got {args.solver!r}")
     eps = None
     if args.eps is not None:
         eps = to_fraction(args.eps, "--eps")
         if eps <= 0:
             raise InputError("--eps must be > 0")
+    spec = _sweep.exec_spec(args)              # bad --workers/--scheduler: exit 3 before any work
+    out = _sweep.writable_dir(args.out) if args.out else None
+    if args.plot:
+        _sweep.writable_file(args.plot, "--plot")
     dists = ["uniform", "gaussian"] if args.dist == "both" else [args.dist]
-    total = len(dists) * len(set(widths) | set(wonly)) * args.seeds
-    with progress() as bar:
-        task = bar.add_task(f"gap d={args.d}", total=total)
-
-        def step(row):
-            bar.update(task, advance=1, description=f"gap d={args.d} {row.dist} n={row.n}")
-
-        rows = run_gap(args.d, widths, args.seeds, dists=dists, target=args.target, timeout=args.timeout,
-                       weight_only_widths=wonly, on_step=step)
+    params = gap_cells(args.d, widths, args.seeds, dists=dists, target=args.target, timeout=args.timeout,
+                       weight_only_widths=wonly, solver=args.solver)
+    with _sweep.open_store(args, out) as store:
+        sweep = _sweep.run(Sweep("gap", gap_cell), params, args, store, f"gap d={args.d}")
+    rows = [row_from_cell(c) for c in sweep.results]
     fits = fit_gap(rows)
     table = summary_table(rows)
     result = {
         "experiment": "gap",
         "config": {"d": args.d, "widths": widths, "weight_only_widths": wonly, "seeds": args.seeds, "dists": dists, "target": args.target,
                    "model": "B", "timeout": args.timeout, "eps": None if eps is None else str(eps),
-                   "network_seed": "10^7 d + 10^6 [gaussian] + 1000 n + seed"},
+                   "network_seed": "10^7 d + 10^6 [gaussian] + 1000 n + seed", "solver": args.solver},
         "provenance": provenance(),
         "rows": [r.to_json() for r in rows],
         "summary": table,
@@ -96,10 +107,7 @@ def run(args) -> int:
                                                                      for r in rs),
                               "seeds": len(rs)})
         result["eps_table"] = reach
-    _render(result)
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+    if out is not None:
         stem = f"gap_d{args.d}"
         with open(out / f"{stem}.csv", "w", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=list(result["rows"][0]))
@@ -110,7 +118,11 @@ def run(args) -> int:
     if args.plot:
         plot(result, args.plot)
     if args.json:
+        result["sweep"] = {"tasks": sweep.total, "from_store": sweep.from_store, "computed": sweep.computed,
+                           "where": sweep.where, "store": None if store.path is None else str(store.path)}
         print_json(result)
+    else:
+        _render(result)
     return 0
 
 
@@ -156,18 +168,23 @@ def markdown(result: dict) -> str:
 
 
 def _render(result: dict) -> None:
+    """The summary table, the fits and the verdicts, on stdout (readable at 80 columns)."""
+    from rich.console import Console
     from rich.table import Table
 
+    con = Console()
     tab = Table(title=f"gap, d = {result['config']['d']} (Model B)")
     for col in ("dist", "n", "decided", "neuron median", "weight median"):
-        tab.add_column(col)
+        tab.add_column(col, no_wrap=True)
     for t in result["summary"]:
         tab.add_row(t["dist"], str(t["n"]), f"{t['neuron_decided']}/{t['seeds']}", f"{t['neuron_median']:.4g}",
                     f"{t['weight_median']:.4g}")
-    err_console.print(tab)
+    con.print(tab)
     for dist, f in result["fits"].items():
-        err_console.print(f"{dist}: neuron log-log slope {_fmt_fit(f['neuron'], 'loglog')}; "
-                          f"weight semilog slope {_fmt_fit(f['weight'], 'semilog')}; verdict {f['verdict']}")
+        con.print(f"{dist}: neuron log-log slope {_fmt_fit(f['neuron'], 'loglog')}", soft_wrap=True)
+        con.print(f"{dist}: weight semilog slope {_fmt_fit(f['weight'], 'semilog')}", soft_wrap=True)
+        for k, v in f["verdict"].items():
+            con.print(f"  {k}: {v:.4g}" if isinstance(v, float) else f"  {k}: {v}", soft_wrap=True)
 
 
 def plot(result: dict, path) -> None:

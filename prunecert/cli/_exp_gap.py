@@ -16,7 +16,7 @@ from prunecert.checks.errors import InputError
 from prunecert.checks.rigorous.numbers import to_fraction
 
 from prunecert.cli import _sweep
-from prunecert.cli._render import print_json
+from prunecert.cli._render import Col, check_output_dir, check_output_path, emit_json, out_console, render_table
 
 
 def _widths(text: str, what: str = "--widths", top: int = 64, empty_ok: bool = False) -> list[int]:
@@ -74,9 +74,9 @@ def run(args) -> int:
         if eps <= 0:
             raise InputError("--eps must be > 0")
     spec = _sweep.exec_spec(args)              # bad --workers/--scheduler: exit 3 before any work
-    out = _sweep.writable_dir(args.out) if args.out else None
+    out = check_output_dir(args.out, "--out") if args.out else None
     if args.plot:
-        _sweep.writable_file(args.plot, "--plot")
+        check_output_path(args.plot, "--plot")
     dists = ["uniform", "gaussian"] if args.dist == "both" else [args.dist]
     params = gap_cells(args.d, widths, args.seeds, dists=dists, target=args.target, timeout=args.timeout,
                        weight_only_widths=wonly, solver=args.solver)
@@ -120,7 +120,7 @@ def run(args) -> int:
     if args.json:
         result["sweep"] = {"tasks": sweep.total, "from_store": sweep.from_store, "computed": sweep.computed,
                            "where": sweep.where, "store": None if store.path is None else str(store.path)}
-        print_json(result)
+        emit_json(result)
     else:
         _render(result)
     return 0
@@ -169,22 +169,16 @@ def markdown(result: dict) -> str:
 
 def _render(result: dict) -> None:
     """The summary table, the fits and the verdicts, on stdout (readable at 80 columns)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    con = Console()
-    tab = Table(title=f"gap, d = {result['config']['d']} (Model B)")
-    for col in ("dist", "n", "decided", "neuron median", "weight median"):
-        tab.add_column(col, no_wrap=True)
-    for t in result["summary"]:
-        tab.add_row(t["dist"], str(t["n"]), f"{t['neuron_decided']}/{t['seeds']}", f"{t['neuron_median']:.4g}",
-                    f"{t['weight_median']:.4g}")
-    con.print(tab)
+    rows = [(t["dist"], t["n"], f"{t['neuron_decided']}/{t['seeds']}", f"{t['neuron_median']:.4g}",
+             f"{t['weight_median']:.4g}") for t in result["summary"]]
+    render_table([Col("dist"), Col("n", whole=True), Col("decided", whole=True), Col("neuron median", whole=True),
+                  Col("weight median", whole=True)], rows, title=f"gap, d = {result['config']['d']} (Model B)")
+    con = out_console()
     for dist, f in result["fits"].items():
-        con.print(f"{dist}: neuron log-log slope {_fmt_fit(f['neuron'], 'loglog')}", soft_wrap=True)
-        con.print(f"{dist}: weight semilog slope {_fmt_fit(f['weight'], 'semilog')}", soft_wrap=True)
+        con.print(f"{dist}: neuron log-log slope {_fmt_fit(f['neuron'], 'loglog')}")
+        con.print(f"{dist}: weight semilog slope {_fmt_fit(f['weight'], 'semilog')}")
         for k, v in f["verdict"].items():
-            con.print(f"  {k}: {v:.4g}" if isinstance(v, float) else f"  {k}: {v}", soft_wrap=True)
+            con.print(f"  {k}: {v:.4g}" if isinstance(v, float) else f"  {k}: {v}")
 
 
 def plot(result: dict, path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from prunecert.checks.errors import InputError
 from prunecert.checks.sweep import ExecSpec, Store, Sweep, SweepRun, run_sweep
 from prunecert.checks.sweep.cluster import ENV_SCHEDULER
+from prunecert.cli._render import check_output_path, err_console
 
 STORE_NAME = "sweep.sqlite"
 
@@ -35,33 +36,10 @@ def exec_spec(args) -> ExecSpec:
     return ExecSpec.from_options(workers=args.workers, scheduler=args.scheduler, serial=args.serial)
 
 
-def writable_dir(path: str | os.PathLike, what: str = "--out") -> Path:
-    """Create ``path`` if needed and check that a file can be written in it (before any work)."""
-    p = Path(path)
-    try:
-        p.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{what} {path}: cannot create the directory ({exc.strerror or exc})") from None
-    if not p.is_dir() or not os.access(p, os.W_OK | os.X_OK):
-        raise InputError(f"{what} {path}: not a writable directory")
-    return p
-
-
-def writable_file(path: str | os.PathLike, what: str) -> Path:
-    """Check that ``path`` can be written (its directory exists and is writable; it is not a directory)."""
-    p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
-        raise InputError(f"{what} {path}: is a directory")
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise InputError(f"{what} {path}: cannot write here")
-    return p
-
-
 def open_store(args, out_dir: str | os.PathLike | None) -> Store:
     """The store named by --store, else ``OUT/sweep.sqlite``, else an in-memory one (not resumable)."""
     if args.store:
-        return Store(writable_file(args.store, "--store"))
+        return Store(check_output_path(args.store, "--store"))
     if out_dir is not None:
         return Store(Path(out_dir) / STORE_NAME)
     return Store(None)
@@ -75,8 +53,6 @@ def run(sweep: Sweep, params: list[dict], args, store: Store, label: str) -> Swe
     """Run the sweep with a progress display (done / total, ETA) on stderr."""
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                TimeRemainingColumn)
-
-    from prunecert.cli._render import err_console
 
     spec = exec_spec(args)
     if store.path is None:

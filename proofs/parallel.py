@@ -69,17 +69,21 @@ def serial_runner(on_result: OnResult | None = None) -> Callable[[list[Job]], di
 
 def pool_runner(workers: int, on_result: OnResult | None = None,
                 on_start: Callable[[Job], None] | None = None,
-                timeout: float | None = None) -> Callable[[list[Job]], dict]:
+                timeout: float | None | Callable[[Job], float | None] = None,
+                initializer: Callable | None = None, initargs: tuple = ()) -> Callable[[list[Job]], dict]:
     """Run the jobs in ``workers`` spawned processes; results arrive in completion order.
 
     At most ``workers`` jobs are in flight, so a job's clock starts when it starts.  With a
-    ``timeout`` (seconds of wall time per check), a job that runs longer is reported UNKNOWN
-    ("timed out"); its worker is killed (with the pool: the other in-flight jobs are re-run in
-    a fresh pool), so a hanging check cannot hang the run."""
+    ``timeout`` (seconds of wall time per check, or a function job -> seconds | None), a job
+    that runs longer is reported UNKNOWN ("timed out"); its worker is killed (with the pool: the
+    other in-flight jobs are re-run in a fresh pool), so a hanging check cannot hang the run.
+    ``initializer(*initargs)`` runs in each worker first (e.g. to load user claim modules)."""
     if workers < 1:
         raise ValueError("workers must be >= 1")
-    if timeout is not None and not timeout > 0:
+    if timeout is not None and not callable(timeout) and not timeout > 0:
         raise ValueError("timeout must be positive")
+    limit = timeout if callable(timeout) else (lambda job: timeout)
+    timed = timeout is not None
 
     def record(out, job, res):
         out[job] = res
@@ -91,7 +95,8 @@ def pool_runner(workers: int, on_result: OnResult | None = None,
         queue = list(jobs)
         ctx = multiprocessing.get_context("spawn")
         while queue:
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx)
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=ctx,
+                                       initializer=initializer, initargs=initargs)
             pending: dict = {}
             killed = False
             try:
@@ -101,8 +106,7 @@ def pool_runner(workers: int, on_result: OnResult | None = None,
                         pending[pool.submit(run_check_clean, _check_of(job))] = (job, time.perf_counter())
                         if on_start is not None:
                             on_start(job)
-                    done, _ = wait(pending, timeout=None if timeout is None else min(1.0, timeout),
-                                   return_when=FIRST_COMPLETED)
+                    done, _ = wait(pending, timeout=1.0 if timed else None, return_when=FIRST_COMPLETED)
                     for fut in done:
                         job, t0 = pending.pop(fut)
                         try:
@@ -111,14 +115,15 @@ def pool_runner(workers: int, on_result: OnResult | None = None,
                             res = CheckResult(Level.UNKNOWN, "error", time.perf_counter() - t0,
                                               f"worker failed: {type(exc).__name__}: {exc}")
                         record(out, job, res)
-                    if timeout is not None:
+                    if timed:
                         now = time.perf_counter()
-                        late = [f for f, (_, t0) in pending.items() if now - t0 > timeout]
+                        late = [f for f, (job, t0) in pending.items()
+                                if limit(job) is not None and now - t0 > limit(job)]
                         if late:
                             for f in late:
                                 job, t0 = pending.pop(f)
                                 record(out, job, CheckResult(Level.UNKNOWN, "timeout", now - t0,
-                                                             f"timed out after {timeout:g} s (--timeout)"))
+                                                             f"timed out after {limit(job):g} s (time limit per check)"))
                             queue[:0] = [job for job, _ in pending.values()]   # re-run the others
                             pending.clear()
                             killed = True
@@ -138,15 +143,17 @@ def pool_runner(workers: int, on_result: OnResult | None = None,
 
 
 def make_runner(jobs: int = 1, on_result: OnResult | None = None,
-                timeout: float | None = None) -> Callable[[list[Job]], dict]:
+                timeout: float | None | Callable[[Job], float | None] = None,
+                initializer: Callable | None = None, initargs: tuple = ()) -> Callable[[list[Job]], dict]:
     """``jobs == 1`` and no timeout: run in this process; otherwise a pool of ``jobs`` worker
-    processes (a per-check ``timeout`` needs worker processes, so it implies a pool)."""
+    processes (a per-check ``timeout`` needs worker processes, so it implies a pool).
+    ``timeout`` may be a function job -> seconds | None (a limit for some checks only)."""
     from prunecert.checks.errors import InputError
 
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise InputError(f"--jobs must be a positive integer, got {jobs!r}")
-    if timeout is not None and not timeout > 0:
+    if timeout is not None and not callable(timeout) and not timeout > 0:
         raise InputError(f"--timeout must be positive, got {timeout!r}")
     if jobs == 1 and timeout is None:
         return serial_runner(on_result)
-    return pool_runner(jobs, on_result, timeout=timeout)
+    return pool_runner(jobs, on_result, timeout=timeout, initializer=initializer, initargs=initargs)

@@ -18,16 +18,22 @@ Corroborations (e.g. a Monte Carlo cross-check of a proved closed form) are run 
 reported; they can refute a claim but never lower or raise its level otherwise.
 
 Claims live in modules of :mod:`prunecert.proofs.claims`; each such module defines ``CLAIMS``, a
-list of Claim objects, and is discovered automatically.
+list of Claim objects, and is discovered automatically.  Claims written outside the package
+(a user's module or claim file, a package's ``prunecert.claims`` entry point; see
+:mod:`prunecert.proofs.user_claims`) are added at run time with :func:`extra_claims` /
+:func:`install_user_claims`: they may depend on shipped claims, never the other way round, and
+an id that collides with a shipped claim (or lies in a shipped namespace) is an InputError, so a
+user claim cannot change a shipped claim's level.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from prunecert.checks.errors import CycleError, InputError
 from prunecert.checks.hypotheses import Hypothesis, require
@@ -94,10 +100,94 @@ class ClaimStatus:
 
 
 _REGISTRY: dict[str, Claim] | None = None
+_USER: dict[str, Claim] = {}           # claims added at run time (user files, modules, entry points)
+_USER_ORIGIN: dict[str, str] = {}      # claim id -> where it came from (file, module, entry point)
 
 
 def all_claims() -> dict[str, Claim]:
-    """Every registered claim, discovered from the modules of prunecert.proofs.claims."""
+    """Every registered claim: the shipped ones, then any user claims installed at run time."""
+    reg = shipped_claims()
+    if not _USER:
+        return reg
+    return {**reg, **_USER}
+
+
+def user_claims() -> dict[str, Claim]:
+    """The user claims installed at run time (empty unless :func:`extra_claims` is active)."""
+    return dict(_USER)
+
+
+def claim_origin(cid: str) -> str:
+    """Where a claim comes from: ``"shipped"`` or the user source that defined it."""
+    return _USER_ORIGIN.get(cid, "shipped")
+
+
+def shipped_namespaces(reg: Mapping[str, Claim] | None = None) -> set[str]:
+    """First components of the shipped claim ids (``gap``, ``core``, ...): reserved namespaces."""
+    return {cid.split(".", 1)[0] for cid in (shipped_claims() if reg is None else reg)}
+
+
+def check_user_claims(claims: Iterable[Claim], origins: Mapping[str, str] | None = None) -> dict[str, Claim]:
+    """Validate user claims against the shipped registry; return them as {id: Claim}.
+
+    InputError (CLI exit 3) for: a non-Claim, an id that is not a non-empty string, an id that
+    collides with a shipped claim or lies in a shipped namespace, a duplicate id, an unknown
+    dependency, a malformed field, a dependency cycle."""
+    shipped = shipped_claims()
+    spaces = shipped_namespaces(shipped)
+    origins = dict(origins or {})
+    out: dict[str, Claim] = {}
+    for c in claims:
+        if not isinstance(c, Claim):
+            raise InputError(f"expected prunecert.Claim objects, got {type(c).__name__}: {c!r:.80}")
+        where = f" (from {origins[c.id]})" if isinstance(c.id, str) and c.id in origins else ""
+        if not isinstance(c.id, str) or not c.id.strip() or c.id != c.id.strip():
+            raise InputError(f"claim id must be a non-empty string without surrounding spaces, got {c.id!r}{where}")
+        if c.id in shipped:
+            raise InputError(f"claim id {c.id!r}{where} collides with a shipped claim; "
+                             "user claims need their own namespace (e.g. 'mylemmas.{}')".format(c.id.rsplit('.', 1)[-1]))
+        ns = c.id.split(".", 1)[0]
+        if ns in spaces:
+            raise InputError(f"claim id {c.id!r}{where} lies in the shipped namespace {ns!r}; "
+                             "user claims need their own namespace")
+        if c.id in out:
+            raise InputError(f"duplicate claim id {c.id!r}{where}")
+        out[c.id] = c
+    validate_graph({**shipped, **out})
+    return out
+
+
+@contextlib.contextmanager
+def extra_claims(claims: Iterable[Claim], origins: Mapping[str, str] | None = None):
+    """Within the block, :func:`all_claims` (and so :func:`evaluate`) also sees ``claims``.
+
+    >>> from prunecert.checks.levels import Level
+    >>> c = Claim("mine.paper", "A paper's lemma", "P", source="literature: X 2025")
+    >>> with extra_claims([c]):
+    ...     evaluate(["mine.paper"])["mine.paper"].level is Level.CLAIMED
+    True
+    >>> "mine.paper" in all_claims()
+    False
+    """
+    new = check_user_claims(claims, origins)
+    saved = (dict(_USER), dict(_USER_ORIGIN))
+    clash = sorted(set(new) & set(_USER))
+    if clash:
+        raise InputError(f"duplicate claim id(s) {', '.join(map(repr, clash))} "
+                         f"(already defined by {_USER_ORIGIN.get(clash[0], 'another source')})")
+    _USER.update(new)
+    _USER_ORIGIN.update({cid: (origins or {}).get(cid, "user") for cid in new})
+    try:
+        yield new
+    finally:
+        _USER.clear()
+        _USER.update(saved[0])
+        _USER_ORIGIN.clear()
+        _USER_ORIGIN.update(saved[1])
+
+
+def shipped_claims() -> dict[str, Claim]:
+    """Every shipped claim, discovered from the modules of prunecert.proofs.claims."""
     global _REGISTRY
     if _REGISTRY is None:
         import prunecert.proofs.claims as pkg

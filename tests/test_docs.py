@@ -29,7 +29,8 @@ def test_page_examples_run(page):
     _run_doctests(DOCS / page)
 
 
-@pytest.mark.parametrize("module", ["prunecert.bounds.constants", "prunecert.bounds.gap.calculator", "prunecert.proofs.blueprint", "prunecert.proofs.parallel"])
+@pytest.mark.parametrize("module", ["prunecert.bounds.constants", "prunecert.bounds.gap.calculator", "prunecert.proofs.blueprint", "prunecert.proofs.parallel",
+                                    "prunecert.proofs.registry", "prunecert.proofs.builders", "prunecert.proofs.user_claims"])
 def test_module_doctests(module):
     import importlib
 

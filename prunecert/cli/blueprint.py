@@ -23,7 +23,23 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
     p.add_argument("--slow", action="store_true", help="also run checks marked slow")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes for the checks")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="wall-time limit per check in seconds (a check that runs longer is UNKNOWN)")
+    from prunecert.cli.verify import add_claims_argument
+
+    add_claims_argument(p)
     p.set_defaults(func=run)
+
+
+def _proof_link(proof: str):
+    """A link for a claim's written argument: URLs as they are, absolute files (user claims)
+    as file:// links; shipped docs pages ("docs/page.md#anchor") stay text."""
+    if re.match(r"^https?://", proof):
+        return proof
+    file, sep, anchor = proof.partition("#")
+    if Path(file).is_absolute():
+        return Path(file).as_uri() + (sep + anchor if sep else "")
+    return None
 
 
 def _safe(name: str) -> str:
@@ -31,8 +47,26 @@ def _safe(name: str) -> str:
 
 
 def run(args) -> int:
+    from prunecert.cli.verify import user_claims_loaded
+
+    with user_claims_loaded(args) as (from_files, user_ids, _broken):
+        return _run(args, from_files, user_ids)
+
+
+def _user_roots(reg, ids: list[str]) -> list[str]:
+    """Roots among the claims of --claims files: their theorems, else the claims no other of
+    them uses."""
+    thms = [i for i in ids if reg[i].kind == "theorem"]
+    if thms:
+        return thms
+    used = {d for i in ids for d in reg[i].dependencies()}
+    return [i for i in ids if i not in used] or ids
+
+
+def _run(args, from_files, user_ids) -> int:
     from prunecert.cli._render import err_console
-    from prunecert.cli.verify import build_report, evaluate_with_progress, expand_ids, make_dir, stdout_to_stderr
+    from prunecert.cli.verify import (build_report, evaluate_with_progress, expand_ids, job_timeout, make_dir,
+                                      stdout_to_stderr)
     from prunecert.proofs import all_claims
     from prunecert.proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
 
@@ -40,6 +74,10 @@ def run(args) -> int:
     ids = expand_ids(args.ids, reg)
     if args.jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {args.jobs}")
+    if args.timeout is not None and not (args.timeout > 0 and args.timeout < float("inf")):
+        raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if not ids and from_files:
+        ids = _user_roots(reg, from_files)
     roots = ids or theorem_ids(reg)
     for r in roots:                       # cycles / unknown dependencies: exit 3 before any work
         subgraph(reg, r)
@@ -47,11 +85,12 @@ def run(args) -> int:
     make_dir(out, "--out")
     # no ids: evaluate every claim, so the page's index also lists claims outside any theorem
     with stdout_to_stderr():
-        statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs)
+        statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs,
+                                          timeout=job_timeout(args, user_ids))
     written = []
     if args.format == "html":
         report = build_report(statuses, certificates_dir=str(out / "certificates"))
-        (out / "index.html").write_text(render_html(statuses, roots, report=report), encoding="utf-8")
+        (out / "index.html").write_text(render_html(statuses, roots, report=report, proof_href=_proof_link), encoding="utf-8")
         written.append(out / "index.html")
     elif args.format == "dot":
         for r in roots:

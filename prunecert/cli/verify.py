@@ -6,6 +6,7 @@ UNKNOWN / CLAIMED claims do not change the exit code: the table says why they ar
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -42,7 +43,44 @@ def register(subparsers) -> None:
                         "(runs the checks in worker processes)")
     p.add_argument("--list", action="store_true",
                    help="list the registered claims without running anything (a table; --json for JSON)")
+    add_claims_argument(p)
     p.set_defaults(func=run)
+
+
+USER_TIMEOUT = 120.0   # default wall-time limit (s) of one check of a user claim
+
+
+def add_claims_argument(p) -> None:
+    p.add_argument("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                   help="also load the claims of a claim file (.toml), a Python file or module defining "
+                        "CLAIMS; repeatable. Without ID patterns, only these claims (and what they use) "
+                        "run. Their checks run in worker processes, each limited to --timeout seconds "
+                        f"(default {USER_TIMEOUT:g}). Claims of installed packages (entry-point group "
+                        "prunecert.claims) are always loaded")
+
+
+@contextlib.contextmanager
+def user_claims_loaded(args):
+    """Load --claims sources and entry-point claims into the registry for the block; yield
+    (ids of the --claims sources, ids of all user claims, origins of broken entry points)."""
+    from prunecert.cli._render import err_console
+    from prunecert.proofs.user_claims import gather, using
+
+    loaded, broken = gather(args.claims)
+    for b in broken:
+        err_console.print(f"prunecert: warning: {b.origin}: {b.error} (its claims are skipped)",
+                          markup=False, highlight=False)
+    with using(loaded) as new:
+        requested = [c.id for s in loaded if s.kind != "entry point" for c in s.claims]
+        yield requested, set(new), broken
+
+
+def job_timeout(args, user_ids):
+    """The per-check time limit: --timeout for every check; without it, USER_TIMEOUT for the
+    checks of user claims (a hanging user check cannot hang the run) and none for shipped ones."""
+    if args.timeout is not None or not user_ids:
+        return args.timeout
+    return lambda job: USER_TIMEOUT if job[0] in user_ids else None
 
 
 # --- certificates ---------------------------------------------------------------------------
@@ -112,6 +150,8 @@ def make_dir(path: Path, what: str) -> None:
 
 def build_report(statuses, *, certificates_dir: str | None = None, requested=None) -> dict:
     """The JSON report of ``evaluate`` results, with certificates re-checked (and written)."""
+    from prunecert.proofs.registry import claim_origin
+
     outdir = Path(certificates_dir) if certificates_dir else None
     if outdir is not None:
         make_dir(outdir, "--certificates")
@@ -147,6 +187,7 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
             "seed": c.seed, "level": st.level.value, "reason": st.reason, "method": st.methods,
             "seconds": round(st.seconds, 4), "uses": list(c.uses), "proof_uses": list(c.proof_uses),
             "proof": c.proof, "requested": requested is None or cid in requested, "checks": checks,
+            "origin": claim_origin(cid),
         })
     summary = {lv: 0 for lv in LEVEL_ORDER}
     for cl in claims:
@@ -156,23 +197,26 @@ def build_report(statuses, *, certificates_dir: str | None = None, requested=Non
 
 
 def evaluate_with_progress(ids, *, slow: bool, jobs: int, show_progress: bool = True,
-                           timeout: float | None = None):
-    """``prunecert.proofs.evaluate`` with a live progress bar on stderr (rich; transient)."""
+                           timeout=None):
+    """``prunecert.proofs.evaluate`` with a live progress bar on stderr (rich; transient).
+    ``timeout``: seconds per check, or a function job -> seconds | None."""
     from rich.markup import escape
 
     from prunecert.cli._render import progress
     from prunecert.proofs import evaluate
     from prunecert.proofs.parallel import make_runner
+    from prunecert.proofs.user_claims import loaded_files, worker_init
 
+    init = dict(initializer=worker_init, initargs=(loaded_files(),))
     if not show_progress:
-        return evaluate(ids, slow=slow, runner=make_runner(jobs, timeout=timeout))
+        return evaluate(ids, slow=slow, runner=make_runner(jobs, timeout=timeout, **init))
     with progress(transient=True) as prog:
         task = prog.add_task("starting", total=None)
 
         def on_result(job, res):
             prog.update(task, advance=1, description=f"{escape(job[0])} {res.level.value}")
 
-        inner = make_runner(jobs, on_result, timeout=timeout)
+        inner = make_runner(jobs, on_result, timeout=timeout, **init)
 
         def runner(joblist):
             prog.update(task, total=len(joblist), description=f"{len(joblist)} checks, {jobs} process(es)")
@@ -212,22 +256,27 @@ def _print_table(report: dict, wall: float) -> None:
                           + Text(rc["detail"]))
 
 
-def _list(ids, as_json: bool) -> int:
+def _list(ids, as_json: bool, broken=()) -> int:
     from prunecert.cli._render import Col, emit_json, render_table
     from prunecert.proofs import all_claims
+    from prunecert.proofs.registry import claim_origin
 
     reg = all_claims()
     items = [{"id": c.id, "title": c.title, "kind": c.kind, "source": c.source,
               "checks": [ch.name + (" (slow)" if ch.slow else "") for ch in c.checks],
-              "uses": list(c.uses), "proof_uses": list(c.proof_uses)}
+              "uses": list(c.uses), "proof_uses": list(c.proof_uses), "origin": claim_origin(c.id)}
              for c in reg.values() if not ids or c.id in ids]
+    bad = [] if ids else [{"id": None, "origin": b.origin, "error": b.error} for b in broken]
     if as_json:
-        emit_json(items)
+        emit_json(items + bad)     # entry points that could not be loaded: listed with the reason
     else:
+        user = sum(i["origin"] != "shipped" for i in items)
         render_table([Col("id", whole=True, justify="left"), Col("kind", optional=True), Col("title"),
                       Col("checks", optional=True)],
-                     [(i["id"], i["kind"], i["title"], ", ".join(i["checks"])) for i in items],
-                     title=f"{len(items)} registered claims (prunecert verify --list; --json for the full records)")
+                     [(i["id"], i["kind"], i["title"], ", ".join(i["checks"])) for i in items]
+                     + [("(not loaded)", "", f"{b['origin']}: {b['error']}", "") for b in bad],
+                     title=f"{len(items)} registered claims" + (f" ({user} user claims)" if user else "")
+                           + " (prunecert verify --list; --json for the full records)")
     return 0
 
 
@@ -254,22 +303,27 @@ def expand_ids(patterns, reg) -> list[str]:
 
 
 def run(args) -> int:
+    with user_claims_loaded(args) as (from_files, user_ids, broken):
+        return _run(args, from_files, user_ids, broken)
+
+
+def _run(args, from_files, user_ids, broken) -> int:
     from prunecert.cli._render import check_output_dir, emit_json
     from prunecert.proofs import all_claims
 
     reg = all_claims()
-    ids = expand_ids(args.ids, reg) or None
+    ids = expand_ids(args.ids, reg) or from_files or None
     if args.jobs < 1:
         raise InputError(f"--jobs must be >= 1, got {args.jobs}")
     if args.timeout is not None and not (args.timeout > 0 and args.timeout < float("inf")):
         raise InputError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     if args.list:
-        return _list(ids, args.json)
+        return _list(expand_ids(args.ids, reg), args.json, broken)
     if args.certificates:                      # fail before any check runs
         check_output_dir(args.certificates, "--certificates")
     t0 = time.perf_counter()
     with stdout_to_stderr():   # a check that prints must not corrupt the JSON / table on stdout
-        statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs, timeout=args.timeout)
+        statuses = evaluate_with_progress(ids, slow=args.slow, jobs=args.jobs, timeout=job_timeout(args, user_ids))
         report = build_report(statuses, certificates_dir=args.certificates, requested=set(ids) if ids else None)
     wall = time.perf_counter() - t0
     report["seconds"] = round(wall, 2)

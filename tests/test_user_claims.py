@@ -169,7 +169,7 @@ def test_entry_point_claims_listed_and_verified(tmp_path):
                         checks=(identity("(a + b)**2", "a**2 + 2*a*b + b**2"),))]
         '''))
     env = {**os.environ, "PYTHONPATH": str(site) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run([sys.executable, "-m", "prunecert.cli", "verify", "--list"], env=env,
+    proc = subprocess.run([sys.executable, "-m", "prunecert.cli", "verify", "--list", "--json"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)

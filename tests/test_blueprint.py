@@ -102,11 +102,11 @@ def test_renderers(monkeypatch):
 
 def test_cli_formats(monkeypatch, capsys, tmp_path):
     _fake_claims.install(monkeypatch)
-    for fmt, name in (("html", "index.html"), ("dot", "toy.thm.dot"), ("md", "blueprint.md")):
+    for fmt, name in (("html", "blueprint.html"), ("dot", "toy.thm.dot"), ("md", "blueprint.md")):
         code = main(["blueprint", "--format", fmt, "--out", str(tmp_path / fmt)])
         capsys.readouterr()
         assert code == 0 and (tmp_path / fmt / name).exists()
-    page = (tmp_path / "html" / "index.html").read_text()
+    page = (tmp_path / "html" / "blueprint.html").read_text()
     links = re.findall(r'href="(certificates/[^"]+)"', page)
     assert links and all((tmp_path / "html" / link).exists() for link in links)
     assert main(["blueprint", "--out", str(tmp_path), "no.such"]) == 3

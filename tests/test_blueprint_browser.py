@@ -55,7 +55,7 @@ def test_page_renders_graph_and_statuses(monkeypatch, capsys, tmp_path, chromium
     _fake_claims.install(monkeypatch, refuted=True)
     assert main(["blueprint", "--format", "html", "--out", str(tmp_path / "site")]) == 0
     capsys.readouterr()
-    page = tmp_path / "site" / "index.html"
+    page = tmp_path / "site" / "blueprint.html"
     with tempfile.TemporaryDirectory() as profile:
         proc = subprocess.run([chromium, *_flags(profile), "--dump-dom", page.as_uri()],
                               capture_output=True, text=True, timeout=120)
@@ -87,7 +87,7 @@ def test_real_theorem_page_renders(capsys, tmp_path, chromium):
     assert main(["blueprint", "--format", "html", "--out", str(tmp_path / "site"), root]) == 0
     capsys.readouterr()
     with tempfile.TemporaryDirectory() as profile:
-        proc = subprocess.run([chromium, *_flags(profile), "--dump-dom", (tmp_path / "site" / "index.html").as_uri()],
+        proc = subprocess.run([chromium, *_flags(profile), "--dump-dom", (tmp_path / "site" / "blueprint.html").as_uri()],
                               capture_output=True, text=True, timeout=120)
     dom = proc.stdout
     assert 'data-rendered="yes"' in dom

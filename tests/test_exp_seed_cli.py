@@ -10,7 +10,7 @@ def _run(*args):
 def test_random_pruning_cli(tmp_path):
     plot = tmp_path / "rp.png"
     r = _run("experiment", "random-pruning", "--dims", "2,3,1", "--trials", "400", "--out", str(tmp_path / "o"),
-             "--plot", str(plot))
+             "--plot", str(plot), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert len(out["widths"]) == 18 and plot.exists()
@@ -21,7 +21,7 @@ def test_random_pruning_cli(tmp_path):
 def test_ecp_cli(tmp_path):
     plot = tmp_path / "ecp.png"
     r = _run("experiment", "ecp", "--dataset", "diabetes", "--seeds", "1", "--out", str(tmp_path / "o"),
-             "--plot", str(plot))
+             "--plot", str(plot), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     methods = {s["method"] for s in out["summary"]}

@@ -20,6 +20,7 @@ def register_experiment(sub) -> None:
     p.add_argument("--plot", metavar="FILE", help="write the width-vs-eps plot (PNG)")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
                    help=f"directory for results.json, widths.csv, mc.csv (default {DEFAULT_OUT})")
+    p.add_argument("--json", action="store_true", help="print the widths and Monte Carlo results as one JSON document")
     p.set_defaults(func=run)
 
 
@@ -35,11 +36,14 @@ def _dims(text: str) -> list[int]:
 
 def run(args) -> int:
     from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS, required_width, simulate
-    from prunecert.cli._render import err_console, print_json, progress
+    from prunecert.cli._render import Col, check_output_dir, check_output_path, emit_json, progress, render_table
 
     dims = _dims(args.dims)
     if not 1 <= args.trials <= 10**6:
         raise InputError("--trials must lie in 1..1000000")
+    check_output_dir(args.out, "--out")          # before any work
+    if args.plot:
+        check_output_path(args.plot, "--plot")
     widths, mc = [], []
     grid = [(m, e, d) for m in ("random", "magnitude") for e in GRID_EPS for d in GRID_DELTA]
     with progress() as bar:
@@ -67,20 +71,19 @@ def run(args) -> int:
                         r["required"], r["ok"], r["matched_all"], f"{r['worst_bound']:.3e}"])
     if args.plot:
         _plot(widths, args.plot, dims)
-    from rich.table import Table
-
-    t = Table(title=f"dims {dims}: certified N and Monte Carlo ({args.trials} trials)")
-    for col in ("method", "eps", "delta", "N", "successes", "CP95 lower", ">= 1-delta"):
-        t.add_column(col)
-    for c, r in zip(widths, mc):
-        t.add_row(c["method"], c["eps"], c["delta"], str(c["N"]), f"{r['successes']}/{r['trials']}",
-                  f"{r['cp95'][0]:.4f}", str(r["ok"]))
-    err_console.print(t)
     ok = all(r["ok"] for r in mc)
-    print_json({"experiment": "random-pruning", "dims": dims, "out": os.path.abspath(args.out), "all_ok": ok,
-                "widths": [{k: c[k] for k in ("method", "eps", "delta", "eta_lo", "N")} for c in widths],
-                "monte_carlo": [{k: r[k] for k in ("method", "eps", "delta", "successes", "trials", "cp95", "ok")}
-                                for r in mc]})
+    if args.json:
+        emit_json({"experiment": "random-pruning", "dims": dims, "out": os.path.abspath(args.out), "all_ok": ok,
+                   "widths": [{k: c[k] for k in ("method", "eps", "delta", "eta_lo", "N")} for c in widths],
+                   "monte_carlo": [{k: r[k] for k in ("method", "eps", "delta", "successes", "trials", "cp95", "ok")}
+                                   for r in mc]})
+    else:
+        render_table([Col("method"), Col("eps", whole=True), Col("delta", whole=True), Col("N", whole=True),
+                      Col("successes", whole=True), Col("CP95 lower", whole=True), Col(">= 1-delta", whole=True)],
+                     [(c["method"], c["eps"], c["delta"], c["N"], f"{r['successes']}/{r['trials']}",
+                       f"{r['cp95'][0]:.4f}", str(r["ok"])) for c, r in zip(widths, mc)],
+                     title=f"dims {dims}: certified N and Monte Carlo ({args.trials} trials)")
+        print(f"all Monte Carlo rates >= 1 - delta: {ok}; files in {os.path.abspath(args.out)}")
     return 0 if ok else 2
 
 

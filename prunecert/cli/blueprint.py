@@ -14,8 +14,10 @@ def register(subparsers) -> None:
         description="Run the checks of the given theorems (default: every claim of kind theorem) and "
                     "their lemmas, then render each theorem's dependency graph: dashed edges are "
                     "statement dependencies (uses), solid edges proof dependencies (proof_uses). "
-                    "html: one offline page OUT/index.html with certificates in OUT/certificates/; "
-                    "dot: one Graphviz file per theorem; md: OUT/blueprint.md. A dependency cycle "
+                    "html: one offline page OUT/blueprint.html with certificates in OUT/certificates/ "
+                    "(never OUT/index.html, so pointing OUT at a built docs site does not replace its "
+                    "home page); dot: one Graphviz file per theorem; md: OUT/blueprint.md. The written "
+                    "files are listed on stdout (one JSON document with --json). A dependency cycle "
                     "is an error (exit 3).")
     p.add_argument("ids", nargs="*", metavar="ID",
                    help="claims to draw, ids or shell patterns (default: every claim of kind theorem)")
@@ -28,6 +30,8 @@ def register(subparsers) -> None:
     from prunecert.cli.verify import add_claims_argument
 
     add_claims_argument(p)
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object (files written, level summary) on stdout")
     p.set_defaults(func=run)
 
 
@@ -64,9 +68,8 @@ def _user_roots(reg, ids: list[str]) -> list[str]:
 
 
 def _run(args, from_files, user_ids) -> int:
-    from prunecert.cli._render import err_console
-    from prunecert.cli.verify import (build_report, evaluate_with_progress, expand_ids, job_timeout, make_dir,
-                                      stdout_to_stderr)
+    from prunecert.cli._render import check_output_dir, emit_json, err_console, stdout_to_stderr
+    from prunecert.cli.verify import LEVEL_ORDER, build_report, evaluate_with_progress, expand_ids, job_timeout
     from prunecert.proofs import all_claims
     from prunecert.proofs.blueprint import render_dot, render_html, render_md, subgraph, theorem_ids
 
@@ -81,8 +84,7 @@ def _run(args, from_files, user_ids) -> int:
     roots = ids or theorem_ids(reg)
     for r in roots:                       # cycles / unknown dependencies: exit 3 before any work
         subgraph(reg, r)
-    out = Path(args.out)
-    make_dir(out, "--out")
+    out = check_output_dir(args.out, "--out")
     # no ids: evaluate every claim, so the page's index also lists claims outside any theorem
     with stdout_to_stderr():
         statuses = evaluate_with_progress(ids or None, slow=args.slow, jobs=args.jobs,
@@ -90,8 +92,9 @@ def _run(args, from_files, user_ids) -> int:
     written = []
     if args.format == "html":
         report = build_report(statuses, certificates_dir=str(out / "certificates"))
-        (out / "index.html").write_text(render_html(statuses, roots, report=report, proof_href=_proof_link), encoding="utf-8")
-        written.append(out / "index.html")
+        (out / "blueprint.html").write_text(render_html(statuses, roots, report=report, proof_href=_proof_link),
+                                            encoding="utf-8")
+        written.append(out / "blueprint.html")
     elif args.format == "dot":
         for r in roots:
             f = out / f"{_safe(r)}.dot"
@@ -102,5 +105,12 @@ def _run(args, from_files, user_ids) -> int:
         written.append(out / "blueprint.md")
     err_console.print(f"blueprint: {len(roots)} theorem(s), {len(statuses)} claims -> "
                       + ", ".join(str(w) for w in written))
-    print("\n".join(str(w) for w in written), file=sys.stdout)
+    if args.json:
+        summary = {lv: 0 for lv in LEVEL_ORDER}
+        for st in statuses.values():
+            summary[st.level.value] += 1
+        emit_json({"format": args.format, "theorems": list(roots), "claims": len(statuses),
+                   "summary": summary, "written": [str(w) for w in written]})
+    else:
+        print("\n".join(str(w) for w in written), file=sys.stdout)
     return 0

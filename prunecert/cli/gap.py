@@ -79,6 +79,10 @@ def run(args) -> int:
     from prunecert.bounds.gap.calculator import eps_grid, gap_row, gap_table
     from prunecert.cli._render import err_console, print_json
 
+    if args.plot:                          # an unwritable path is refused before any work
+        from prunecert.cli._render import check_output_path
+
+        check_output_path(args.plot, "--plot")
     grid = args.grid or bool(args.plot)
     rows = gap_table(eps_grid(args.eps), args.d, args.delta) if grid else [gap_row(args.eps, args.d, args.delta)]
     ids = [r[s]["claim"] for r in rows for s in ("lower", "upper")]

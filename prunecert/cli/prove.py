@@ -51,6 +51,10 @@ def run(args) -> int:
     from prunecert.checks.levels import Level
     from prunecert.checks.inequality.prover import prove
 
+    from prunecert.cli._render import check_output_path
+
+    if args.certificate:                   # an unwritable path is refused before any work
+        check_output_path(args.certificate, "--certificate")
     box = parse_vars(args.var)
     if not box:
         raise BoxError("give at least one --var NAME=[LO,HI]")

@@ -19,13 +19,18 @@ def register(subparsers) -> None:
     p.add_argument("--dist", choices=["uniform", "gaussian"], default="uniform")
     p.add_argument("--model", choices=["A", "B"], default="B", help="A: linear output, B: output ReLU")
     p.add_argument("--target", choices=["random", "e1"], default="random")
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    p.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout (checked before sampling)")
+    p.add_argument("--json", action="store_true",
+                   help="the network is JSON already; with --out, print {out, n, d, model} as JSON on stdout")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     from prunecert.checks.instances.network import sample
+    from prunecert.cli._render import check_output_path, emit_json
 
+    if args.out:
+        check_output_path(args.out, "--out")
     net = sample(args.n, args.d, seed=args.seed, dist=args.dist, model=args.model, target=args.target)
     obj = net.to_json()
     obj["meta"] = {"seed": args.seed, "dist": args.dist, "digits": 6, "target": args.target,
@@ -35,6 +40,8 @@ def run(args) -> int:
             json.dump(obj, fh, indent=1)
             fh.write("\n")
         err_console.print(f"wrote {args.out} (n = {net.n}, d = {net.d}, model {net.model})")
+        if args.json:
+            emit_json({"out": args.out, "n": net.n, "d": net.d, "model": net.model, "seed": args.seed})
     else:
         json.dump(obj, sys.stdout, indent=1)
         sys.stdout.write("\n")

@@ -60,12 +60,12 @@ def test_failed_instance_reported():
                              "u": [["-0.5", "0.1"], ["0.3", "0.9"]], "v": ["1", "1"]})
     r = construct(net)
     assert any("coordinate 0, side +" in f.failed for f in r.failed_instances)
-    assert r.achievable("0.01") is False
+    assert r.reaches_eps("0.01") is False and r.achievable("0.01") is False
 
 
 def test_model_a():
     r = construct(sample(20, 3, seed=0, model="A"))
-    assert not r.applicable and "Model A" in r.reason and r.achievable("0.5") is False
+    assert not r.applicable and "Model A" in r.reason and r.reaches_eps("0.5") is None
     net = sample(60, 2, seed=1, model="A", target="e1")
     r = construct(net)
     assert r.applicable and r.error.lo <= r.analytic_hi

@@ -105,16 +105,24 @@ class ConstructionResult:
     def failed_instances(self) -> list[Instance]:
         return [i for i in self.instances if i.failed]
 
-    def achievable(self, eps) -> bool | None:
-        """True if the certified error hi <= eps, False if lo > eps, None if undecided."""
+    def reaches_eps(self, eps) -> bool | None:
+        """Does *this construction's mask* reach eps?  True if its certified error hi <= eps,
+        False if its certified lo > eps, None if undecided or if the construction does not apply
+        (no mask was built).  It says nothing about other weight masks: for that question see
+        :func:`prunecert.bounds.gap.weight_instance.solve_weight_instance`."""
         eps = to_fraction(eps, "eps")
-        if self.error is None:
-            return None if self.applicable else False
+        if not self.applicable or self.error is None:
+            return None
         if self.error.hi <= eps:
             return True
         if self.error.lo > eps:
             return False
         return None
+
+    def achievable(self, eps) -> bool | None:
+        """Deprecated name of :meth:`reaches_eps` (kept for existing callers; the answer is about
+        this construction only, not about every weight mask)."""
+        return self.reaches_eps(eps)
 
 
 def analytic_bound(delta: list[Fraction]) -> Fraction:

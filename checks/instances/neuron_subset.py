@@ -67,8 +67,8 @@ class NeuronResult:
             "mode": "neuron",
             "eps": None if self.eps is None else fraction_to_decimal(self.eps, 20),
             "achievable": self.achievable,
-            "best_error": {"lo": fraction_to_decimal(self.lo, 12, "down"),
-                           "hi": fraction_to_decimal(self.hi, 12, "up")},
+            "best_error": {"lo": bound_text(self.lo, "down", self.eps),
+                           "hi": bound_text(self.hi, "up", self.eps)},
             "subset": list(self.subset),
             "method": self.method,
             "seconds": round(self.seconds, 4),
@@ -82,6 +82,21 @@ class NeuronResult:
         if self.info:
             out["info"] = self.info
         return out
+
+
+def bound_text(q: Fraction, rounding: str, eps: Fraction | None = None) -> str:
+    """Decimal text of an enclosure end, rounded outward ("down" for lo, "up" for hi), with 12
+    significant digits or as many more as needed (up to 60) for the printed value to keep the
+    side of eps that the exact value has (so a printed lo > eps when lo > eps, hi <= eps when
+    hi <= eps): the printed numbers show why the answer is what it is."""
+    for digits in (12, 20, 30, 45, 60):
+        text = fraction_to_decimal(q, digits, rounding)
+        if eps is None:
+            return text
+        shown = to_fraction(text)
+        if (rounding == "down" and (q <= eps or shown > eps)) or (rounding == "up" and (q > eps or shown <= eps)):
+            return text
+    return text
 
 
 def default_points(d: int) -> int:
@@ -166,21 +181,24 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
         raise InputError("points must be >= 1")
     extra = [[float(c) for c in net.w]] if any(net.w) else []
     pts = sphere_points(d, count, seed=seed, extra=extra)
-    lo, hi = Fraction(0), Fraction(1)          # the empty subset: sup |0 - f| = ||w|| <= 1
+    from prunecert.checks.instances.superror import sqrt_bounds
+
+    # the empty subset: sup |0 - f| = ||w||_2 (<= 1)
+    lo, hi = Fraction(0), sqrt_bounds(sum(c * c for c in net.w), Fraction(1, 10**15))[1]
     best: tuple[int, ...] = ()
-    sup_method = "empty subset: ||w|| <= 1"
+    sup_method = "empty subset: ||w||_2"
     tested: dict[tuple[int, ...], object] = {}
     inc = None
     rounds = 0
     lower_complete = True
     detail = []
-    while True:
+    while not (eps is not None and hi <= eps):   # deciding: the empty subset may settle it already
         rounds += 1
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             detail.append("time budget exhausted")
             break
-        data = integer_data(net, pts)
+        data = integer_data(net, pts, resolve=eps)
         bound = None if eps is None else data.to_units(eps) + data.margin + 1
         r = search_lower(data.A, data.T, net.model, incumbent=inc, bound=bound,
                          timeout=max(0.5, 0.6 * remaining), seed=seed, coupled=coupled)
@@ -197,7 +215,8 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
             try:
                 sup_tol = Fraction(1, 10**7) if d <= 2 else max(min(tol, Fraction(1, 10**5)), hi * rel_tol / 4)
                 se = sup_error(net, neuron_mask=_mask(n, S), tol=sup_tol,
-                               timeout=min(left, 30.0), decide_at=eps if d >= 3 else None)
+                               timeout=min(left, 30.0), decide_at=eps if d >= 3 else None,
+                               rel_tol=Fraction(1, 2**24))
             except BudgetExceeded:
                 detail.append(f"sup_error of subset {list(S)} ran out of budget")
                 break

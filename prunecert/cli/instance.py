@@ -1,27 +1,31 @@
 """``prunecert instance NET.json --mode weight|neuron --eps E``: decide one pruning instance.
 
-weight mode: run the block construction (prunecert.bounds.gap.weight_construction) and certify the sup error
-of the pruned network.  ``achievable`` is true exactly when the certified upper end hi <= eps,
-false when the certified lower end lo > eps (or the construction does not apply), and null
-(undecided) when lo <= eps < hi.  Note: "achievable" speaks about *this construction*; false
-does not prove that no other weight mask reaches eps.
+The question: does some mask bring the certified sup error over the unit ball to eps or below?
+weight mode: masks of individual hidden weights u_ij (prunecert.bounds.gap.weight_instance);
+neuron mode: subsets of hidden units (prunecert.checks.instances.neuron_subset).
 
-neuron mode: delegates to prunecert.checks.instances.neuron_subset.solve_instance (exact neuron-subset search).
+achievable: true = a mask is certified to reach eps (the witness is printed); false = proved that
+no mask reaches eps (a certified lower bound on the best error exceeds eps); null = not settled
+within the budget.  best_error {lo, hi} encloses the best error over all masks.  In weight mode
+the block construction is reported separately under ``construction`` (reaches_eps speaks only of
+that one mask).  Every field is listed in docs/instances.md.
 
-Exit code 0 when the question is decided (achievable true or false), 2 when undecided, 3 on bad input.
+Exit code 0 achievable true, 1 achievable false, 2 undecided, 3 bad input.
 """
 from __future__ import annotations
 
+import json
 import math
-import sys
 
 from prunecert.cli._render import err_console, print_json
 from prunecert.checks.errors import InputError
 
+EXIT = {True: 0, False: 1, None: 2}
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "instance", help="decide a pruning instance (weight: construction + certified error; neuron: exact search)",
+        "instance", help="decide a pruning instance: can some weight mask / neuron subset reach eps?",
         description=__doc__.splitlines()[0])
     p.add_argument("network", metavar="NET.json")
     p.add_argument("--mode", choices=["weight", "neuron"], required=True)
@@ -42,69 +46,80 @@ def _eps(text: str):
     return q
 
 
+def solve(net, mode: str, eps, *, timeout: float, progress=None):
+    """The Python API behind the command: a result object with ``to_json()`` and ``achievable``."""
+    if mode == "neuron":
+        from prunecert.checks.instances.neuron_subset import solve_instance
+
+        if progress:
+            progress("neuron-subset search")
+        return solve_instance(net, eps, timeout=timeout)
+    if mode == "weight":
+        from prunecert.bounds.gap.weight_instance import solve_weight_instance
+
+        return solve_weight_instance(net, eps, timeout=timeout, progress=progress)
+    raise InputError(f"mode must be 'weight' or 'neuron', got {mode!r}")
+
+
+def _v(x) -> str:
+    """A scalar exactly as JSON writes it (true / false / null / numbers / strings unquoted)."""
+    return x if isinstance(x, str) else json.dumps(x)
+
+
+def _mask(rows) -> str:
+    return " ".join("".join(map(str, r)) for r in rows) if rows else "(no units)"
+
+
+def render(out: dict) -> list[str]:
+    """The table form of the JSON document (same names, same values)."""
+    be = out["best_error"]
+    lines = [f"mode: {out['mode']}   n = {out['n']}, d = {out['d']}, model {out['model']}",
+             f"eps: {_v(out['eps'])}",
+             f"achievable: {_v(out['achievable'])}",
+             f"best_error: [{be['lo']}, {be['hi']}]"]
+    if out["mode"] == "neuron":
+        lines += [f"subset: {out['subset']}",
+                  f"lower_complete: {_v(out['lower_complete'])}   points: {out['points']}   rounds: {out['rounds']}",
+                  f"method: {out['method']}   sup_method: {out['sup_method']}"]
+    else:
+        wt, lb = out["witness"], out["lower_bound"]
+        lines += [f"witness.source: {wt['source']}   kept_units: {wt['kept_units']}   "
+                  f"kept_weights: {wt['kept_weights']}",
+                  f"witness.weight_mask: {_mask(wt['weight_mask'])}",
+                  f"lower_bound: {lb['method']}   complete: {_v(lb['complete'])}   points: {lb['points']}   "
+                  f"rounds: {lb['rounds']}"]
+        c = out["construction"]
+        e = c.get("error")
+        lines += [f"construction.applicable: {_v(c['applicable'])}   reaches_eps: {_v(c['reaches_eps'])}",
+                  f"construction.error: {'[' + e['lo'] + ', ' + e['hi'] + ']' if e else 'null'}   "
+                  f"analytic_bound: {_v(c.get('analytic_bound'))}"]
+        if c.get("weight_mask") is not None:
+            lines += [f"construction.weight_mask: {_mask(c['weight_mask'])}"]
+        for msg in c.get("failed_instances") or []:
+            lines.append(f"construction.failed_instance: {msg}")
+        if not c["applicable"] and c.get("reason"):
+            lines.append(f"construction.reason: {c['reason']}")
+        if c.get("note"):
+            lines.append(f"construction.note: {c['note']}")
+    if out.get("detail"):
+        lines.append(f"detail: {out['detail']}")
+    lines.append(f"seconds: {out['seconds']}")
+    return lines
+
+
 def run(args) -> int:
     from prunecert.checks.instances.network import Network
-    from prunecert.checks.rigorous.numbers import fraction_to_decimal
 
     eps = _eps(args.eps)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a finite number > 0")
     net = Network.from_json(args.network)
-    if args.mode == "neuron":
-        try:
-            from prunecert.checks.instances.neuron_subset import solve_instance
-        except ImportError:
-            print("prunecert: neuron mode needs prunecert.checks.instances.neuron_subset (not installed in this checkout)",
-                  file=sys.stderr)
-            return 2
-        res = solve_instance(net, eps, timeout=args.timeout)
-        out = res.to_json()
-        if args.json:
-            print_json(out)
-        else:
-            err_console.print(f"[bold]neuron pruning[/bold], n = {net.n}, d = {net.d}, model {net.model}")
-            print(f"achievable: {out.get('achievable')}")
-            print(f"best error in [{out['best_error']['lo']}, {out['best_error']['hi']}]")
-            print(f"subset: {out.get('subset')}")
-        return 2 if out.get("achievable") is None else 0
-
-    from prunecert.bounds.gap.weight_construction import construct
-
-    res = construct(net, eps=eps, timeout=args.timeout)
-    ach = res.achievable(eps) if res.applicable else False
-    out = {
-        "mode": "weight",
-        "eps": fraction_to_decimal(eps, 20),
-        "achievable": ach,
-        "applicable": res.applicable,
-        "error": ({"lo": fraction_to_decimal(res.error.lo, 12, "down"),
-                   "hi": fraction_to_decimal(res.error.hi, 12, "up")} if res.error else None),
-        "analytic_bound": fraction_to_decimal(res.analytic_hi, 12, "up") if res.analytic_hi is not None else None,
-        "neuron_mask": res.neuron_mask,
-        "weight_mask": res.weight_mask,
-        "kept_units": sum(res.neuron_mask),
-        "kept_weights": sum(map(sum, res.weight_mask)),
-        "instances": [i.to_json() for i in res.instances],
-        "failed_instances": [i.failed for i in res.failed_instances],
-        "method": "block construction (MATH.md 1.2) + " + (res.error.method if res.error else "none"),
-        "reason": res.reason,
-        "n": net.n, "d": net.d, "model": net.model,
-        "seconds": round(res.seconds, 4),
-    }
+    with err_console.status(f"{args.mode} pruning, n = {net.n}, d = {net.d}") as status:
+        res = solve(net, args.mode, eps, timeout=args.timeout,
+                    progress=lambda msg: status.update(f"{args.mode} pruning: {msg}"))
+    out = res.to_json()
     if args.json:
         print_json(out)
     else:
-        err_console.print(f"[bold]weight pruning[/bold] by the block construction: n = {net.n}, d = {net.d}, "
-                          f"model {net.model}")
-        if not res.applicable:
-            print(f"achievable: false (construction does not apply)\nreason: {res.reason}")
-        else:
-            e = out["error"]
-            print(f"certified sup error in [{e['lo']}, {e['hi']}]  (analytic bound {out['analytic_bound']})")
-            print(f"eps = {out['eps']}: achievable = {str(ach).lower() if ach is not None else 'undecided (lo <= eps < hi)'}")
-            print(f"kept units: {out['kept_units']} / {net.n}, kept weights: {out['kept_weights']} / {net.n * net.d}")
-            print("neuron_mask: " + "".join(map(str, res.neuron_mask)))
-            print("weight_mask: " + " ".join("".join(map(str, row)) for row in res.weight_mask))
-            for msg in out["failed_instances"]:
-                print(f"failed instance: {msg}")
-    return 2 if ach is None else 0
+        print("\n".join(render(out)))
+    return EXIT[out["achievable"]]

@@ -197,12 +197,47 @@ def prune_path(method: str, params, sparsities: Sequence[float], Xcal, ycal, Xte
 
 
 # --------------------------------------------------------------------------- experiment
+def seed_rows(dataset: str, seed: int, sparsities: Sequence[float] = SPARSITIES,
+              methods: Sequence[str] = METHODS) -> list[dict]:
+    """One task of the experiment: train the network of (dataset, seed), prune it with every
+    method along ``sparsities`` (no fine-tuning) and return the rows (test metric per point)."""
+    for m in methods:
+        if m not in METHODS:
+            raise InputError(f"unknown pruning method {m!r}; one of {', '.join(METHODS)}")
+    Xtr, ytr, Xte, yte, spec = load_task(dataset, seed)
+    t0 = time.perf_counter()
+    p = mlp.init_params(spec["sizes"], seed=seed)
+    p = mlp.train(p, Xtr, ytr, kind=spec["kind"], epochs=spec["epochs"], lr=spec["lr"],
+                  batch_size=spec["batch"], seed=seed)
+    train_s = time.perf_counter() - t0
+    cal = np.random.default_rng(seed).permutation(len(ytr))[:CALIBRATION]
+    rows = []
+    for m in methods:
+        for r in prune_path(m, p, sparsities, Xtr[cal], ytr[cal], Xte, yte, spec["kind"], seed=seed):
+            r.update({"dataset": dataset, "seed": seed, "train_seconds": train_s})
+            rows.append(r)
+    return rows
+
+
+def experiment_config(datasets: Sequence[str], seeds: int, sparsities: Sequence[float] = SPARSITIES,
+                      methods: Sequence[str] = METHODS) -> dict:
+    import platform
+
+    import autograd as _ag  # noqa: F401
+    import sklearn
+
+    return {"datasets": list(datasets), "seeds": seeds, "sparsities": list(sparsities), "methods": list(methods),
+            "tasks": {d: {k: (list(v) if isinstance(v, tuple) else v) for k, v in TASKS[d].items()} for d in datasets},
+            "calibration_samples": CALIBRATION, "fine_tuning": False,
+            "versions": {"python": platform.python_version(), "numpy": np.__version__, "sklearn": sklearn.__version__}}
+
+
 def run_experiment(datasets: Sequence[str] = ("diabetes", "digits"), seeds: int = 5,
                    sparsities: Sequence[float] = SPARSITIES, methods: Sequence[str] = METHODS,
                    on_progress=None) -> dict:
     """Train one network per (dataset, seed), prune it with every method along ``sparsities``
-    (no fine-tuning) and record the test metric.  ``on_progress(description)`` is called after
-    each (dataset, seed, method).  Returns {"rows": [...], "config": {...}}."""
+    (no fine-tuning) and record the test metric (:func:`seed_rows`, in this process).
+    ``on_progress(description)`` is called after each (dataset, seed).  Returns {"rows": [...], "config": {...}}."""
     if seeds < 1:
         raise InputError("seeds must be positive")
     for m in methods:
@@ -211,29 +246,10 @@ def run_experiment(datasets: Sequence[str] = ("diabetes", "digits"), seeds: int 
     rows = []
     for name in datasets:
         for seed in range(seeds):
-            Xtr, ytr, Xte, yte, spec = load_task(name, seed)
-            t0 = time.perf_counter()
-            p = mlp.init_params(spec["sizes"], seed=seed)
-            p = mlp.train(p, Xtr, ytr, kind=spec["kind"], epochs=spec["epochs"], lr=spec["lr"],
-                          batch_size=spec["batch"], seed=seed)
-            train_s = time.perf_counter() - t0
-            cal = np.random.default_rng(seed).permutation(len(ytr))[:CALIBRATION]
-            for m in methods:
-                for r in prune_path(m, p, sparsities, Xtr[cal], ytr[cal], Xte, yte, spec["kind"], seed=seed):
-                    r.update({"dataset": name, "seed": seed, "train_seconds": train_s})
-                    rows.append(r)
-                if on_progress is not None:
-                    on_progress(f"{name} seed {seed} {m}")
-    import platform
-
-    import autograd as _ag  # noqa: F401
-    import sklearn
-
-    config = {"datasets": list(datasets), "seeds": seeds, "sparsities": list(sparsities), "methods": list(methods),
-              "tasks": {d: {k: (list(v) if isinstance(v, tuple) else v) for k, v in TASKS[d].items()} for d in datasets},
-              "calibration_samples": CALIBRATION, "fine_tuning": False,
-              "versions": {"python": platform.python_version(), "numpy": np.__version__, "sklearn": sklearn.__version__}}
-    return {"rows": rows, "config": config}
+            rows += seed_rows(name, seed, sparsities, methods)
+            if on_progress is not None:
+                on_progress(f"{name} seed {seed}")
+    return {"rows": rows, "config": experiment_config(datasets, seeds, sparsities, methods)}
 
 
 def _metric_name(rows) -> str:

@@ -1,6 +1,7 @@
 """``prunecert experiment random-pruning``: certified widths of the package's random/magnitude
 pruning theorems over an (eps, delta) grid and Monte Carlo success rates (Clopper-Pearson) at those
-widths.  Thin over :mod:`prunecert.bounds.random_magnitude.random_pruning`."""
+widths.  Thin over :mod:`prunecert.bounds.random_magnitude.random_pruning`; one sweep task per grid point
+(:func:`grid_point`), on Dask by default and resumable through ``OUT/sweep.sqlite``."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +9,7 @@ import json
 import os
 
 from prunecert.checks.errors import InputError
+from prunecert.cli import _sweep
 
 DEFAULT_OUT = os.path.join("out", "experiment-random-pruning")
 
@@ -19,9 +21,18 @@ def register_experiment(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
     p.add_argument("--plot", metavar="FILE", help="write the width-vs-eps plot (PNG)")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT,
-                   help=f"directory for results.json, widths.csv, mc.csv (default {DEFAULT_OUT})")
-    p.add_argument("--json", action="store_true", help="print the widths and Monte Carlo results as one JSON document")
+                   help=f"directory for results.json, widths.csv, mc.csv and the sweep store (default {DEFAULT_OUT})")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON document on stdout")
+    _sweep.add_arguments(p)
     p.set_defaults(func=run)
+
+
+def grid_point(method: str, eps: str, delta: str, dims: list[int], trials: int, seed: int) -> dict:
+    """One sweep task: the certified width at (method, eps, delta) and its Monte Carlo check."""
+    from prunecert.bounds.random_magnitude.random_pruning import required_width, simulate
+
+    cert = required_width(eps, delta, dims, method=method)
+    return {"width": cert, "mc": simulate(cert, trials, seed=seed)}
 
 
 def _dims(text: str) -> list[int]:
@@ -35,34 +46,31 @@ def _dims(text: str) -> list[int]:
 
 
 def run(args) -> int:
-    from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS, required_width, simulate
-    from prunecert.cli._render import Col, check_output_dir, check_output_path, emit_json, progress, render_table
+    from prunecert.bounds.random_magnitude.random_pruning import GRID_DELTA, GRID_EPS
+    from prunecert.checks.sweep import Sweep
+    from prunecert.cli._render import Col, check_output_dir, check_output_path, emit_json, out_console, render_table
 
     dims = _dims(args.dims)
     if not 1 <= args.trials <= 10**6:
         raise InputError("--trials must lie in 1..1000000")
-    check_output_dir(args.out, "--out")          # before any work
+    _sweep.exec_spec(args)
+    out = check_output_dir(args.out, "--out")
     if args.plot:
         check_output_path(args.plot, "--plot")
-    widths, mc = [], []
-    grid = [(m, e, d) for m in ("random", "magnitude") for e in GRID_EPS for d in GRID_DELTA]
-    with progress() as bar:
-        task = bar.add_task("random-pruning", total=len(grid))
-        for m, e, d in grid:
-            cert = required_width(e, d, dims, method=m)
-            widths.append(cert)
-            r = simulate(cert, args.trials, seed=args.seed)
-            mc.append(r)
-            bar.update(task, advance=1, description=f"{m} eps={e} delta={d}")
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "results.json"), "w") as fh:
+    params = [{"method": m, "eps": e, "delta": d, "dims": dims, "trials": args.trials, "seed": args.seed}
+              for m in ("random", "magnitude") for e in GRID_EPS for d in GRID_DELTA]
+    with _sweep.open_store(args, out) as store:
+        sweep = _sweep.run(Sweep("random-pruning", grid_point), params, args, store, "random-pruning")
+    widths = [r["width"] for r in sweep.results]
+    mc = [r["mc"] for r in sweep.results]
+    with open(out / "results.json", "w") as fh:
         json.dump({"dims": dims, "widths": widths, "monte_carlo": mc}, fh, indent=1)
-    with open(os.path.join(args.out, "widths.csv"), "w", newline="") as fh:
+    with open(out / "widths.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["method", "eps", "delta", "eta_lo", "t", "N", "total_candidates"])
         for c in widths:
             w.writerow([c["method"], c["eps"], c["delta"], c["eta_lo"], c["t"], c["N"], c["total_candidates"]])
-    with open(os.path.join(args.out, "mc.csv"), "w", newline="") as fh:
+    with open(out / "mc.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["method", "eps", "delta", "N", "trials", "successes", "cp95_lower", "required", "ok",
                     "matched_all", "worst_bound"])
@@ -73,17 +81,19 @@ def run(args) -> int:
         _plot(widths, args.plot, dims)
     ok = all(r["ok"] for r in mc)
     if args.json:
-        emit_json({"experiment": "random-pruning", "dims": dims, "out": os.path.abspath(args.out), "all_ok": ok,
+        emit_json({"experiment": "random-pruning", "dims": dims, "out": os.path.abspath(out), "all_ok": ok,
                    "widths": [{k: c[k] for k in ("method", "eps", "delta", "eta_lo", "N")} for c in widths],
                    "monte_carlo": [{k: r[k] for k in ("method", "eps", "delta", "successes", "trials", "cp95", "ok")}
-                                   for r in mc]})
+                                   for r in mc],
+                   "sweep": {"tasks": sweep.total, "from_store": sweep.from_store, "computed": sweep.computed,
+                             "where": sweep.where}})
     else:
         render_table([Col("method"), Col("eps", whole=True), Col("delta", whole=True), Col("N", whole=True),
                       Col("successes", whole=True), Col("CP95 lower", whole=True), Col(">= 1-delta", whole=True)],
                      [(c["method"], c["eps"], c["delta"], c["N"], f"{r['successes']}/{r['trials']}",
-                       f"{r['cp95'][0]:.4f}", str(r["ok"])) for c, r in zip(widths, mc)],
+                       f"{r['cp95'][0]:.4f}", r["ok"]) for c, r in zip(widths, mc)],
                      title=f"dims {dims}: certified N and Monte Carlo ({args.trials} trials)")
-        print(f"all Monte Carlo rates >= 1 - delta: {ok}; files in {os.path.abspath(args.out)}")
+        out_console().print(f"all grid points reach 1 - delta: {ok}; files: {os.path.abspath(out)}")
     return 0 if ok else 2
 
 

@@ -12,7 +12,7 @@ def _run(*args):
 def test_random_pruning_cli(tmp_path, capsys):
     plot = tmp_path / "rp.png"
     r = _run("experiment", "random-pruning", "--dims", "2,3,1", "--trials", "400", "--out", str(tmp_path / "o"),
-             "--plot", str(plot), "--json")
+             "--plot", str(plot), "--json", "--serial")     # the default (a LocalCluster): test_exp_gap
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert len(out["widths"]) == 18 and plot.exists()

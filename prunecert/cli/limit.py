@@ -17,11 +17,14 @@ def register(subparsers) -> None:
     p.add_argument("--epochs", default="40", help="training epochs")
     p.add_argument("--tol", default="0", help="accuracy tolerance for the actual threshold (default 0)")
     p.add_argument("--json", action="store_true", help="print the full results as JSON on stdout")
+    from prunecert.cli import _sweep
+
+    _sweep.add_arguments(p, store_default="not kept")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from prunecert.cli._render import Col, emit_json, progress, render_table
+    from prunecert.cli._render import Col, emit_json, render_table
     from prunecert.checks.errors import InputError
     from prunecert.checks.rigorous.numbers import to_fraction
 
@@ -48,22 +51,15 @@ def run(args) -> int:
     tol = float(to_fraction(args.tol, "tol"))
     if not 0 <= tol < 1:
         raise InputError("--tol must lie in [0, 1)")
-    stages = ("train", "hessian", "predict", "prune")
-    results = []
-    with progress() as bar:
-        task = bar.add_task("limit", total=len(cases) * len(stages))
-        for c in cases:
-            c = dict(c)
-            name = f"{c['dataset']} seed {c['seed']}"
+    from prunecert.checks.sweep import Sweep
+    from prunecert.cli import _sweep
 
-            def on_stage(stage, name=name):
-                if stage != "train":
-                    bar.advance(task)
-                bar.update(task, description=f"{name}: {stage}")
-
-            r = threshold_experiment(c.pop("dataset"), tol=tol, on_stage=on_stage, **c)
-            bar.advance(task)
-            results.append(r)
+    _sweep.exec_spec(args)
+    # one sweep task per network (several with --demo): on Dask by default, in order; with --store
+    # a rerun reuses the finished networks
+    params = [{**c, "hidden": list(c["hidden"]), "tol": tol} for c in cases]
+    with _sweep.open_store(args, None) as store:
+        results = _sweep.run(Sweep("limit", threshold_experiment), params, args, store, "limit").results
     if args.json:
         emit_json({"command": "limit", "tol": tol, "results": results})
         return 0

@@ -1,0 +1,295 @@
+"""Certified neuron-pruning optimum with a MILP solver (HiGHS) for incumbents and LP duals.
+
+OPT = min_S sup_{x in B^d} |g_S(x) - relu(<w, x>)|  (see :mod:`prunecert.checks.instances.neuron_subset`).
+
+1. Incumbents (untrusted floats, only *which subset* is used): on a finite set P of exact
+   rational points of the sphere, HiGHS solves the min-max MILP  min e  s.t.
+   H_p(s) <= T_p + e (every p),  H_p(s) >= T_p - e (model A: every p; model B: the p with
+   T_p >= the best error known, where the output ReLU is active),  s binary.
+   Cutting planes: the maximiser of the chosen subset's certified sup error joins P.
+2. hi = the certified sup error of the best subset met (:func:`prunecert.checks.instances.superror.sup_error`).
+3. lo: on the final P, the exact integer data of :mod:`prunecert.checks.instances.neuron_lower` (rounding
+   slack n + 1 units) and the certified tree of :mod:`prunecert.checks.instances.neuron_tree` (LP bounds made
+   safe by exact dual bounds, interval and enumeration leaves) prove min_S max_P E >= lower, so
+   OPT >= (lower - n - 1) / 2^K.  Nothing HiGHS says is trusted for lo or hi.
+
+The certificate (:mod:`prunecert.checks.instances.neuron_certificate`) records the network, P, K,
+the threshold, the subset and the tree; ``prunecert recheck`` re-derives everything from it.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from prunecert.checks.errors import BudgetExceeded, InputError
+from prunecert.checks.instances import neuron_enum
+from prunecert.checks.instances.network import Network, prefix
+from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
+from prunecert.checks.instances.neuron_tree import certified_tree, quiet_highs
+from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
+
+__all__ = ["MilpResult", "optimum", "highs_minmax", "width_point", "default_points"]
+
+
+def default_points(d: int) -> int:
+    return {1: 2, 2: 48, 3: 96}.get(d, 128)
+
+
+@dataclass
+class MilpResult:
+    lo: Fraction
+    hi: Fraction
+    subset: list[int]
+    lower_complete: bool
+    seconds: float
+    n: int
+    d: int
+    model: str
+    eps: Fraction | None = None
+    method: str = "highs-incumbents+certified-lp-tree"
+    points: int = 0
+    rounds: int = 0
+    sup_method: str = ""
+    highs: dict = field(default_factory=dict)     # uncertified HiGHS numbers, for information
+    tree: dict = field(default_factory=dict)
+    detail: str = ""
+    cert: dict | None = None
+
+    @property
+    def achievable(self):
+        if self.eps is None:
+            return None
+        if self.hi <= self.eps:
+            return True
+        if self.lo > self.eps:
+            return False
+        return None
+
+    def to_json(self, with_certificate: bool = False) -> dict:
+        out = {
+            "mode": "neuron",
+            "eps": None if self.eps is None else fraction_to_decimal(self.eps, 20),
+            "achievable": self.achievable,
+            "best_error": {"lo": fraction_to_decimal(self.lo, 12, "down"),
+                           "hi": fraction_to_decimal(self.hi, 12, "up")},
+            "subset": list(self.subset),
+            "lower_complete": self.lower_complete,
+            "exact": self.hi - self.lo <= self.hi / 10**4,
+            "method": self.method,
+            "seconds": round(self.seconds, 4),
+            "n": self.n, "d": self.d, "model": self.model,
+            "points": self.points, "rounds": self.rounds,
+            "sup_method": self.sup_method,
+            "tree": self.tree,
+            "highs_uncertified": self.highs,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if with_certificate and self.cert is not None:
+            out["certificate"] = self.cert
+        return out
+
+
+def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None):
+    """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
+    in integer units as floats; subset None if HiGHS found nothing."""
+    import highspy
+
+    A = np.asarray(A, dtype=np.int64)
+    T = np.asarray(T, dtype=np.int64)
+    n, P = A.shape
+    h = quiet_highs()
+    h.setOptionValue("time_limit", max(0.1, float(timeout)))
+    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("threads", 1)
+    inf = highspy.kHighsInf
+    sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
+    Af = A.astype(float) / sc
+    Tf = T.astype(float) / sc
+    h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
+    h.changeColCost(n, 1.0)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * n))
+    idx = np.arange(n + 1, dtype=np.int32)
+    negsum = np.minimum(Af, 0).sum(axis=0)
+    for p in range(P):
+        h.addRow(-inf, Tf[p], n + 1, idx, np.append(Af[:, p], -1.0))
+        if model == "A" or L is None or T[p] >= L:
+            h.addRow(Tf[p], inf, n + 1, idx, np.append(Af[:, p], 1.0))
+        elif T[p] > 0:
+            # output ReLU case split: z = 1 means e >= T_p (the lower side holds for any h),
+            # z = 0 means h_p >= T_p - e
+            h.addVar(0, 1)
+            z = h.getNumCol() - 1
+            h.changeColIntegrality(z, highspy.HighsVarType.kInteger)
+            big = Tf[p] - negsum[p]
+            h.addRow(Tf[p], inf, n + 2, np.append(idx, z), np.append(np.append(Af[:, p], 1.0), big))
+            h.addRow(0, inf, 2, np.array([n, z], dtype=np.int32), np.array([1.0, -Tf[p]]))
+    if incumbent is not None:
+        sol = np.zeros(h.getNumCol())
+        for i in incumbent:
+            sol[i] = 1.0
+        H = A[list(incumbent)].sum(axis=0) if incumbent else np.zeros(P, dtype=np.int64)
+        sol[n] = float(neuron_enum._err(H, T, model).max()) / sc
+        try:
+            h.setSolution(_sol(highspy, sol))
+        except Exception:   # pragma: no cover - older highspy
+            pass
+    h.run()
+    info = h.getInfo()
+    status = str(h.getModelStatus())
+    if info.primal_solution_status < 1:
+        return None, None, None, status
+    x = h.getSolution().col_value
+    S = tuple(i for i in range(n) if x[i] > 0.5)
+    return S, info.objective_function_value * sc, info.mip_dual_bound * sc, status
+
+
+def _sol(highspy, values):
+    s = highspy.HighsSolution()
+    s.col_value = list(values)
+    s.value_valid = True
+    return s
+
+
+def _mask(n, S):
+    s = set(S)
+    return [1 if i in s else 0 for i in range(n)]
+
+
+def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
+            rel_tol=Fraction(1, 10**4), max_rounds: int = 40, seed: int = 0, eps=None,
+            certificate: bool = True, progress=None) -> MilpResult:
+    """Certified enclosure [lo, hi] of the optimal neuron-pruning error (see module docstring).
+
+    eps (optional): stop once a certified bound settles 'OPT <= eps' (hi <= eps) or 'OPT > eps'
+    (lo > eps); the best subset found and the certified lo are reported either way."""
+    from prunecert.checks.instances.superror import sup_error
+
+    if not isinstance(net, Network):
+        raise InputError("expected a prunecert.checks.instances.network.Network")
+    if not (isinstance(timeout, (int, float)) and timeout > 0 and math.isfinite(timeout)):
+        raise InputError("timeout must be a finite number > 0")
+    rel_tol = to_fraction(rel_tol, "rel_tol")
+    q_eps = None if eps is None else to_fraction(eps, "eps")
+    if q_eps is not None and q_eps <= 0:
+        raise InputError("eps must be > 0")
+    say = progress or (lambda msg: None)
+    t0 = time.perf_counter()
+    deadline = t0 + float(timeout)
+    n, d = net.n, net.d
+    count = default_points(d) if points is None else int(points)
+    if count < 1:
+        raise InputError("points must be >= 1")
+    extra = [[float(c) for c in net.w]] if any(net.w) else []
+    pts = sphere_points(d, count, seed=seed, extra=extra)
+    hi, best, sup_method = Fraction(1), (), "empty subset: ||w|| <= 1"
+    tested: dict = {}
+    detail: list[str] = []
+    hinfo: dict = {}
+
+    def certify_sup(S):
+        nonlocal hi, best, sup_method
+        if S in tested:
+            return tested[S]
+        left = max(0.5, deadline - time.perf_counter())
+        tol = Fraction(1, 10**7) if d <= 2 else max(Fraction(1, 10**6), hi * rel_tol / 8)
+        try:
+            se = sup_error(net, neuron_mask=_mask(n, S), tol=tol, timeout=min(left, 60.0))
+        except BudgetExceeded:
+            detail.append(f"sup_error of a subset of size {len(S)} ran out of budget")
+            tested[S] = None
+            return None
+        tested[S] = se
+        if se.hi < hi:
+            hi, best, sup_method = se.hi, tuple(S), se.method
+        return se
+
+    rounds = 0
+    data = None
+    if n > 0:
+        data = integer_data(net, pts)
+        v0, S0 = neuron_enum.local_search(data.A, data.T, net.model, seed=seed, starts=8)
+        certify_sup(tuple(S0))
+    while n > 0 and rounds < max_rounds:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.3 * timeout and rounds > 0:
+            break
+        rounds += 1
+        data = integer_data(net, pts)
+        L = data.to_units(hi) + data.margin + 1
+        S, val, dual, status = highs_minmax(data.A, data.T, net.model, L,
+                                            timeout=max(0.5, 0.5 * remaining), incumbent=best)
+        if S is None:
+            detail.append(f"HiGHS found no subset ({status})")
+            break
+        hinfo = {"value": val / 2**data.K, "dual_bound": dual / 2**data.K, "status": status,
+                 "points": len(pts)}
+        se = certify_sup(tuple(S))
+        say(f"round {rounds}: {len(pts)} points, HiGHS {hinfo['value']:.6g}, hi {float(hi):.6g}")
+        if q_eps is not None and hi <= q_eps:
+            break
+        if val / 2**data.K >= float(hi) * (1 - float(rel_tol) / 4):
+            break                          # the point set already explains hi
+        if se is None or not se.argmax:
+            break
+        x = into_ball(se.argmax)
+        if x in pts:
+            detail.append("no new cutting point")
+            break
+        pts.append(x)
+    # certified lower bound on the final point set
+    lo = Fraction(0)
+    lower_complete = n == 0
+    tree_info: dict = {}
+    tr = None
+    if n > 0:
+        data = integer_data(net, pts)
+        goal = hi * (1 - rel_tol / 2)
+        if q_eps is not None and q_eps < goal:
+            goal = q_eps                   # proving OPT > eps needs only this much
+        L = data.to_units(goal) + data.margin + 1
+        left = max(0.5, deadline - time.perf_counter())
+        say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
+        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say)
+        lo = lower_from_int(data, tr.lower)
+        lower_complete = tr.complete
+        tree_info = {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
+                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K}
+        if tr.best is not None and tuple(tr.best[1]) not in tested:
+            certify_sup(tuple(tr.best[1]))
+        if not tr.complete:
+            detail.append("tree search out of time: lo is a partial bound")
+    else:
+        lo = hi = Fraction(0)
+        sup_method = "no units"
+        best = ()
+        # the only subset is empty: its error is ||w||, certified by sup_error
+        se = sup_error(net, tol=Fraction(1, 10**7), timeout=max(0.5, deadline - time.perf_counter()))
+        lo, hi, sup_method = se.lo, se.hi, se.method
+    if lo > hi:  # pragma: no cover - soundness bug
+        raise AssertionError(f"certified lo {lo} exceeds certified hi {hi}")
+    res = MilpResult(lo, hi, sorted(best), lower_complete, time.perf_counter() - t0, n, d, net.model,
+                     eps=q_eps, points=len(pts), rounds=rounds, sup_method=sup_method, highs=hinfo,
+                     tree=tree_info, detail="; ".join(detail))
+    if certificate and tr is not None:
+        from prunecert.checks.instances.neuron_certificate import make_certificate
+
+        res.cert = make_certificate(net, data, tr, sorted(best), lo, hi)
+    return res
+
+
+def width_point(net: Network, width: int, *, timeout: float = 60.0, seed: int = 0) -> dict:
+    """One (network, width) point of a gap sweep: the certified neuron optimum of the width-``width``
+    prefix of ``net`` as a JSON-ready dict (lo/hi as exact decimal strings rounded outward, the
+    subset, completeness, timing).  Pure function of its arguments, so a resumable sweep can call
+    it per point and store the result."""
+    sub = prefix(net, width)
+    r = optimum(sub, timeout=timeout, seed=seed, certificate=False)
+    out = r.to_json()
+    out["width"] = width
+    return out

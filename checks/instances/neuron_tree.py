@@ -1,0 +1,294 @@
+"""Certified branch and bound for the min-max neuron-subset problem on integer data, with LP
+node bounds made safe by exact dual bounds, recorded as a re-checkable tree.
+
+Problem (integer units, see :mod:`prunecert.checks.instances.neuron_lower`): for every subset S of [n]
+prove ``E(S) = max_p |sigma(H_p(S)) - T_p| >= L`` (or find how far below L it can go), where
+``H_p(S) = sum_{i in S} A[i, p]`` and sigma = ReLU (model "B") or the identity (model "A").
+
+Node = a partial assignment (units fixed to 0 or 1, the rest free).  Three exact node bounds,
+each valid for every subset S of the node:
+
+* ``interval``: the free units move H_p within [H_fix + sum of negative parts, H_fix + sum of
+  positive parts]; E(S) >= the largest distance from T_p to sigma of that interval.
+* ``lp``: the relaxation  min e  s.t.  -H_p(s) + e >= -T_p  (every p; valid since
+  h <= sigma(h)),  H_p(s) + e >= T_p  (the points with T_p >= L; valid for every S with E(S) < L,
+  because then sigma(H_p) >= T_p - E > 0 forces H_p = sigma(H_p)), s in [0,1]^free, e in [0, L].
+  For S with E(S) < L, (1_S, E(S)) is feasible, so E(S) >= the LP value >= any weak-duality bound
+  from a nonnegative dual (:mod:`prunecert.checks.instances.safe_lp`; HiGHS supplies the float dual,
+  the bound is evaluated exactly).  Hence E(S) >= min(L, ceil(bound)).
+* ``enum``: few free units: every completion is evaluated exactly; the bound is their minimum.
+
+A leaf's certified value is min(L, bound) for lp leaves and the bound itself otherwise; the search
+proves ``min_S E(S) >= min over leaves``.  Nodes left open at the deadline are recorded as lp
+leaves with their parent's dual (still valid on the smaller box), so a partial tree is still a
+certificate of a (smaller) lower bound.
+
+Tree encoding (preorder list): ``["B", j]`` = branch on unit j (then the s_j = 0 subtree, then
+the s_j = 1 subtree); ``["I"]`` interval leaf; ``["E"]`` enumeration leaf; ``["L", {row: y}]``
+lp leaf with nonnegative integer dual entries (scaled by 2^scale_bits).
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from prunecert.checks.instances.safe_lp import dual_bound_fast, round_dual
+
+__all__ = ["TreeResult", "lp_rows", "certified_tree", "ENUM_FREE", "SCALE_BITS", "quiet_highs"]
+
+ENUM_FREE = 10          # nodes with at most this many free units are enumerated exactly
+SCALE_BITS = 40
+
+
+_BANNER_SHOWN = False
+
+
+def quiet_highs():
+    """A silent highspy.Highs() (the first instance prints a banner on the C stdout, which
+    would corrupt a --json document: it is sent to /dev/null)."""
+    import os
+    import sys
+
+    import highspy
+
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        h = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+            h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def lp_rows(A: np.ndarray, T: np.ndarray, L: int, model: str):
+    """Rows (G, g) of the node relaxation over x = (s_0..s_{n-1}, e), all exact Python ints:
+    for p in order: the upper row (-A[:, p], 1) >= -T_p, then, if model A or T_p >= L, the lower
+    row (A[:, p], 1) >= T_p."""
+    n, P = A.shape
+    G, g = [], []
+    for p in range(P):
+        col = [int(a) for a in A[:, p]]
+        G.append([-a for a in col] + [1])
+        g.append(-int(T[p]))
+        if model == "A" or int(T[p]) >= L:
+            G.append(col + [1])
+            g.append(int(T[p]))
+    return G, g
+
+
+def _err(H, T, model):
+    if model == "B":
+        return np.abs(np.maximum(H, 0) - T)
+    return np.abs(H - T)
+
+
+def interval_bound(A, T, model, fix: dict) -> int:
+    n, P = A.shape
+    H = np.zeros(P, dtype=np.int64)
+    lo = np.zeros(P, dtype=np.int64)
+    hi = np.zeros(P, dtype=np.int64)
+    for j in range(n):
+        b = fix.get(j)
+        if b is None:
+            lo += np.minimum(A[j], 0)
+            hi += np.maximum(A[j], 0)
+        elif b:
+            H += A[j]
+    lo += H
+    hi += H
+    if model == "B":
+        lo, hi = np.maximum(lo, 0), np.maximum(hi, 0)
+    return int(np.maximum(np.maximum(T - hi, lo - T), 0).max())
+
+
+def enum_bound(A, T, model, fix: dict):
+    """Exact min over completions of E(S) and one minimiser (list of units)."""
+    n, P = A.shape
+    free = [j for j in range(n) if j not in fix]
+    H = np.zeros(P, dtype=np.int64)
+    for j, b in fix.items():
+        if b:
+            H = H + A[j]
+    tab = H[:, None]
+    for j in free:
+        tab = np.concatenate([tab, tab + A[j][:, None]], axis=1)
+    e = _err(tab, T[:, None], model).max(axis=0)
+    k = int(np.argmin(e))
+    chosen = [j for j, b in fix.items() if b] + [free[i] for i in range(len(free)) if k >> i & 1]
+    return int(e[k]), sorted(chosen)
+
+
+@dataclass
+class TreeResult:
+    lower: int                 # certified: every subset has E(S) >= lower (integer units)
+    complete: bool             # no open node left (lower = min(L, smallest leaf value))
+    L: int
+    tree: list
+    nodes: int = 0
+    leaves: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    best: tuple | None = None  # (value, subset) the smallest E met at enum leaves, if any
+    scale_bits: int = SCALE_BITS
+
+
+class _LP:
+    """The node relaxation in HiGHS (floats: only to obtain duals)."""
+
+    def __init__(self, G, g, n):
+        import highspy
+
+        self.hs = highspy
+        m = len(g)
+        self.n = n
+        self.m = m
+        Gf = np.array(G, dtype=float).reshape(m, n + 1)
+        sc = max(1.0, float(max((abs(v) for v in g), default=1)))
+        Gs = Gf / sc
+        Gs[:, n] = Gf[:, n]
+        h = quiet_highs()
+        inf = highspy.kHighsInf
+        h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
+        h.changeColCost(n, 1.0)
+        import scipy.sparse as sp
+
+        R = sp.csr_matrix(Gs)
+        h.addRows(m, np.array([float(v) / sc for v in g]), np.full(m, inf), R.nnz,
+                  R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
+        self.h = h
+        self.idx = np.arange(n + 1, dtype=np.int32)
+        self.inf = inf
+
+    def solve(self, fix: dict):
+        n = self.n
+        lo = np.zeros(n + 1)
+        up = np.append(np.ones(n), self.inf)
+        for j, b in fix.items():
+            lo[j] = up[j] = float(b)
+        self.h.changeColsBounds(n + 1, self.idx, lo, up)
+        self.h.run()
+        sol = self.h.getSolution()
+        return np.array(sol.col_value[:n]), list(sol.row_dual)
+
+
+def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
+    """ceil of the exact weak-duality bound at a node (None = -inf)."""
+    c = [0] * n + [1]
+    lower = [fix.get(j, 0) for j in range(n)] + [0]
+    upper = [fix.get(j, 1) for j in range(n)] + [L]
+    b = dual_bound_fast(Gobj, g, c, lower, upper, yq, scale_bits)
+    if b is None:
+        return None
+    return -((-b) >> scale_bits)
+
+
+def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
+                   enum_free: int = ENUM_FREE, progress=None) -> TreeResult:
+    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time)."""
+    t0 = time.perf_counter()
+    deadline = t0 + timeout
+    A = np.asarray(A, dtype=np.int64)
+    T = np.asarray(T, dtype=np.int64)
+    n, P = A.shape
+    L = int(L)
+    G, g = lp_rows(A, T, L, model)
+    Gobj = np.array(G, dtype=object).reshape(len(g), n + 1)
+    lp = _LP(G, g, n) if n > enum_free else None
+    size = np.abs(A).sum(axis=1)
+    # node records: id -> ("B", j, id0, id1) | ("I",) | ("E",) | ("L", yq) | ("O", parent_yq)
+    rec: dict[int, tuple] = {}
+    counter = itertools.count()
+    heap = []                 # (bound, tiebreak, id, fix, parent_yq)
+    root = next(counter)
+    heapq.heappush(heap, (0, 0, root, {}, {}))
+    nodes = 0
+    kinds = {"interval": 0, "enum": 0, "lp": 0}
+    best = None
+    last = t0
+    while heap:
+        now = time.perf_counter()
+        if now > deadline or nodes >= max_nodes:
+            break
+        if progress is not None and now - last > 5.0:
+            last = now
+            progress(f"tree: {nodes} nodes, {len(heap)} open, bound {heap[0][0]} / {L}")
+        bnd, _, nid, fix, pyq = heapq.heappop(heap)
+        nodes += 1
+        free = n - len(fix)
+        ib = interval_bound(A, T, model, fix)
+        if ib >= L:
+            rec[nid] = ("I",)
+            kinds["interval"] += 1
+            continue
+        if free <= enum_free:
+            val, S = enum_bound(A, T, model, fix)
+            rec[nid] = ("E",)
+            kinds["enum"] += 1
+            if best is None or val < best[0]:
+                best = (val, tuple(S))
+            continue
+        x, y = lp.solve(fix)
+        yq = round_dual(y, SCALE_BITS)
+        lb = lp_leaf_bound(Gobj, g, n, L, fix, yq)
+        if lb is not None and lb >= L:
+            rec[nid] = ("L", yq)
+            kinds["lp"] += 1
+            continue
+        nb = max(ib, lb if lb is not None else 0, bnd)
+        score = [(min(x[j], 1 - x[j]) * size[j], size[j], j) for j in range(n) if j not in fix]
+        j = max(score)[2]
+        kids = []
+        for b in (0, 1):
+            cid = next(counter)
+            f2 = dict(fix)
+            f2[j] = b
+            kids.append(cid)
+            heapq.heappush(heap, (nb, cid, cid, f2, yq if lb is not None else {}))
+        rec[nid] = ("B", j, kids[0], kids[1])
+    complete = not heap
+    open_min = L
+    for bnd, _, nid, fix, pyq in heap:
+        rec[nid] = ("O", pyq)
+    # exact values of open nodes (parent's dual on the child's box) and of enum leaves
+    lower = L
+    if best is not None:
+        lower = min(lower, best[0])
+    if heap:
+        for bnd, _, nid, fix, pyq in heap:
+            v = lp_leaf_bound(Gobj, g, n, L, fix, pyq) if pyq else None
+            v = max(v if v is not None else 0, interval_bound(A, T, model, fix))
+            open_min = min(open_min, v)
+        lower = min(lower, open_min)
+    tree = _preorder(rec, root)
+    return TreeResult(max(0, int(lower)), complete, L, tree, nodes=nodes, leaves=kinds,
+                      seconds=time.perf_counter() - t0, best=best)
+
+
+def _preorder(rec, root):
+    out = []
+    stack = [root]
+    while stack:
+        nid = stack.pop()
+        r = rec[nid]
+        if r[0] == "B":
+            out.append(["B", int(r[1])])
+            stack.append(r[3])
+            stack.append(r[2])
+        elif r[0] in ("I", "E"):
+            out.append([r[0]])
+        else:   # "L" leaf or open node: both carry a dual
+            out.append(["L", {str(k): int(v) for k, v in r[1].items()}])
+    return out

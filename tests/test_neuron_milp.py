@@ -1,0 +1,102 @@
+"""The certified MILP-assisted neuron solver against brute force, and its certificate."""
+import copy
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from prunecert.checks.instances import neuron_enum
+from prunecert.checks.instances.network import sample
+from prunecert.checks.instances.neuron_certificate import digest, recheck
+from prunecert.checks.instances.neuron_milp import optimum, width_point
+from prunecert.checks.instances.neuron_tree import certified_tree
+from prunecert.checks.instances.superror import sup_error
+
+
+def _brute(net):
+    best = None
+    for m in range(1 << net.n):
+        mask = [(m >> i) & 1 for i in range(net.n)]
+        se = sup_error(net, neuron_mask=mask, tol=Fraction(1, 10**9))
+        best = se.hi if best is None else min(best, se.hi)
+    return best
+
+
+@pytest.mark.parametrize("seed,model,dist", [(1, "B", "gaussian"), (2, "A", "uniform"), (3, "B", "uniform")])
+def test_optimum_brackets_brute_force(seed, model, dist):
+    net = sample(6, 2, seed=seed, model=model, dist=dist)
+    r = optimum(net, timeout=30)
+    opt = _brute(net)
+    assert r.lo <= opt + Fraction(1, 10**8) and opt <= r.hi
+    assert r.lower_complete and r.hi - r.lo <= r.hi / 10**4
+
+
+@pytest.mark.parametrize("seed,model", [(4, "B"), (5, "A"), (6, "B")])
+def test_tree_agrees_with_plain_enumeration(seed, model):
+    rng = np.random.default_rng(seed)
+    A = rng.integers(-1000, 1000, size=(11, 9))
+    T = rng.integers(0, 1500, size=9)
+    exact = neuron_enum.minmax_plain(A, T, model).value
+    for L in (exact // 2, exact, exact + 1, exact + 500):
+        tr = certified_tree(A, T, model, L, enum_free=3, timeout=30)
+        assert tr.complete
+        assert tr.lower == min(L, exact)
+        assert tr.leaves["lp"] + tr.leaves["interval"] >= 1
+
+
+def test_partial_tree_is_still_a_lower_bound():
+    rng = np.random.default_rng(7)
+    A = rng.integers(-1000, 1000, size=(14, 9))
+    T = rng.integers(0, 1500, size=9)
+    exact = neuron_enum.minmax_plain(A, T, "B").value
+    tr = certified_tree(A, T, "B", exact + 1, enum_free=2, max_nodes=5, timeout=30)
+    assert not tr.complete and tr.lower <= exact
+
+
+@pytest.fixture(scope="module")
+def cert20():
+    net = sample(20, 2, seed=11, dist="gaussian")
+    r = optimum(net, timeout=60)
+    assert r.lower_complete and r.hi - r.lo <= r.hi / 10**4
+    return r.cert
+
+
+def _resign(c):
+    c["digest"] = digest(c)
+    return c
+
+
+def test_certificate_rechecks(cert20):
+    out = recheck(cert20)
+    assert out["ok"], out
+
+
+def test_tampered_certificates_are_rejected(cert20):
+    c = copy.deepcopy(cert20)
+    c["lo"] = str(Fraction(c["hi"]) * 2)          # digest not updated
+    assert not recheck(c)["ok"]
+    c = _resign(copy.deepcopy(cert20))
+    c["lo"] = c["hi"]                              # lo raised above what the tree proves
+    c = _resign(c)
+    assert not recheck(c)["ok"]
+    c = copy.deepcopy(cert20)
+    c["hi"] = str(Fraction(c["lo"]) / 2)           # hi below the subset's sup error
+    assert not recheck(_resign(c))["ok"]
+    c = copy.deepcopy(cert20)
+    c["points"][0] = ["1", "1"]                    # a point outside the ball
+    assert not recheck(_resign(c))["ok"]
+    c = copy.deepcopy(cert20)
+    c["tree"] = c["tree"][:-1]                     # a missing leaf
+    assert not recheck(_resign(c))["ok"]
+    c = copy.deepcopy(cert20)
+    c["threshold"] = c["threshold"] * 2            # the tree does not prove a higher threshold
+    c["lo"] = str(Fraction(c["hi"]) * Fraction(3, 2))
+    c["hi"] = c["lo"]
+    assert not recheck(_resign(c))["ok"]
+
+
+def test_width_point_is_json_ready():
+    net = sample(12, 2, seed=3, dist="uniform")
+    out = width_point(net, 8, timeout=20)
+    assert out["width"] == 8 and out["n"] == 8
+    assert Fraction(out["best_error"]["lo"]) <= Fraction(out["best_error"]["hi"])

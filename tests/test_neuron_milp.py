@@ -100,3 +100,15 @@ def test_width_point_is_json_ready():
     out = width_point(net, 8, timeout=20)
     assert out["width"] == 8 and out["n"] == 8
     assert Fraction(out["best_error"]["lo"]) <= Fraction(out["best_error"]["hi"])
+
+
+def test_huge_weights_stay_exact():
+    from prunecert.checks.instances.network import Network
+
+    base = sample(5, 2, seed=8, dist="gaussian")
+    big = Network(base.model, base.w, tuple(tuple(c * 10**17 for c in row) for row in base.u),
+                  tuple(c / 10**17 for c in base.v))      # the same functions g_S
+    r0 = optimum(base, timeout=20)
+    r1 = optimum(big, timeout=20)
+    assert r1.lower_complete and r1.lo <= r0.hi and r0.lo <= r1.hi
+    assert recheck(r1.cert)["ok"]

@@ -99,8 +99,8 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     in integer units as floats; subset None if HiGHS found nothing."""
     import highspy
 
-    A = np.asarray(A, dtype=np.int64)
-    T = np.asarray(T, dtype=np.int64)
+    A = np.asarray(A)
+    T = np.asarray(T)
     n, P = A.shape
     h = quiet_highs()
     h.setOptionValue("time_limit", max(0.1, float(timeout)))
@@ -108,8 +108,8 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
-    Af = A.astype(float) / sc
-    Tf = T.astype(float) / sc
+    Af = np.array(A, dtype=float) / sc
+    Tf = np.array(T, dtype=float) / sc
     h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
     h.changeColCost(n, 1.0)
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
@@ -133,8 +133,8 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
         sol = np.zeros(h.getNumCol())
         for i in incumbent:
             sol[i] = 1.0
-        H = A[list(incumbent)].sum(axis=0) if incumbent else np.zeros(P, dtype=np.int64)
-        sol[n] = float(neuron_enum._err(H, T, model).max()) / sc
+        H = Af[list(incumbent)].sum(axis=0) if incumbent else np.zeros(P)
+        sol[n] = float(np.abs((np.maximum(H, 0) if model == "B" else H) - Tf).max())
         try:
             h.setSolution(_sol(highspy, sol))
         except Exception:   # pragma: no cover - older highspy

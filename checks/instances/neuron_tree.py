@@ -30,6 +30,7 @@ lp leaf with nonnegative integer dual entries (scaled by 2^scale_bits).
 from __future__ import annotations
 
 import heapq
+import math
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -90,6 +91,22 @@ def lp_rows(A: np.ndarray, T: np.ndarray, L: int, model: str):
     return G, g
 
 
+def exact_arrays(A, T):
+    """(A, T) as int64 when every subset sum fits with room, else as exact Python-int object arrays."""
+    A = np.asarray(A)
+    T = np.asarray(T)
+    big = max([sum(abs(int(x)) for x in A[:, p]) + abs(int(T[p])) for p in range(A.shape[1])] + [0])
+    if big.bit_length() < 62 and A.dtype != object and T.dtype != object:
+        return A.astype(np.int64), T.astype(np.int64)
+    Ao = np.empty(A.shape, dtype=object)
+    for idx in np.ndindex(A.shape):
+        Ao[idx] = int(A[idx])
+    To = np.empty(T.shape, dtype=object)
+    for k in range(T.shape[0]):
+        To[k] = int(T[k])
+    return Ao, To
+
+
 def _err(H, T, model):
     if model == "B":
         return np.abs(np.maximum(H, 0) - T)
@@ -98,18 +115,14 @@ def _err(H, T, model):
 
 def interval_bound(A, T, model, fix: dict) -> int:
     n, P = A.shape
-    H = np.zeros(P, dtype=np.int64)
-    lo = np.zeros(P, dtype=np.int64)
-    hi = np.zeros(P, dtype=np.int64)
-    for j in range(n):
-        b = fix.get(j)
-        if b is None:
-            lo += np.minimum(A[j], 0)
-            hi += np.maximum(A[j], 0)
-        elif b:
-            H += A[j]
-    lo += H
-    hi += H
+    ones = [j for j, b in fix.items() if b]
+    free = np.ones(n, dtype=bool)
+    if fix:
+        free[list(fix)] = False
+    H = A[ones].sum(axis=0) if ones else np.zeros(P, dtype=A.dtype)
+    Af = A[free]
+    lo = H + np.minimum(Af, 0).sum(axis=0)
+    hi = H + np.maximum(Af, 0).sum(axis=0)
     if model == "B":
         lo, hi = np.maximum(lo, 0), np.maximum(hi, 0)
     return int(np.maximum(np.maximum(T - hi, lo - T), 0).max())
@@ -119,7 +132,7 @@ def enum_bound(A, T, model, fix: dict):
     """Exact min over completions of E(S) and one minimiser (list of units)."""
     n, P = A.shape
     free = [j for j in range(n) if j not in fix]
-    H = np.zeros(P, dtype=np.int64)
+    H = np.zeros(P, dtype=A.dtype)
     for j, b in fix.items():
         if b:
             H = H + A[j]
@@ -168,7 +181,10 @@ class _LP:
         R = sp.csr_matrix(Gs)
         h.addRows(m, np.array([float(v) / sc for v in g]), np.full(m, inf), R.nnz,
                   R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("solver", "simplex")
         self.h = h
+        self.sc = sc
         self.idx = np.arange(n + 1, dtype=np.int32)
         self.inf = inf
 
@@ -181,7 +197,8 @@ class _LP:
         self.h.changeColsBounds(n + 1, self.idx, lo, up)
         self.h.run()
         sol = self.h.getSolution()
-        return np.array(sol.col_value[:n]), list(sol.row_dual)
+        val = self.h.getInfo().objective_function_value * self.sc
+        return np.array(sol.col_value[:n]), list(sol.row_dual), val
 
 
 def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
@@ -200,8 +217,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time)."""
     t0 = time.perf_counter()
     deadline = t0 + timeout
-    A = np.asarray(A, dtype=np.int64)
-    T = np.asarray(T, dtype=np.int64)
+    A, T = exact_arrays(A, T)
     n, P = A.shape
     L = int(L)
     G, g = lp_rows(A, T, L, model)
@@ -218,14 +234,19 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     kinds = {"interval": 0, "enum": 0, "lp": 0}
     best = None
     last = t0
-    while heap:
+    dive = None
+    while heap or dive is not None:
         now = time.perf_counter()
         if now > deadline or nodes >= max_nodes:
             break
         if progress is not None and now - last > 5.0:
             last = now
             progress(f"tree: {nodes} nodes, {len(heap)} open, bound {heap[0][0]} / {L}")
-        bnd, _, nid, fix, pyq = heapq.heappop(heap)
+        if dive is not None:
+            bnd, _, nid, fix, pyq = dive
+            dive = None
+        else:
+            bnd, _, nid, fix, pyq = heapq.heappop(heap)
         nodes += 1
         free = n - len(fix)
         ib = interval_bound(A, T, model, fix)
@@ -240,9 +261,14 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             if best is None or val < best[0]:
                 best = (val, tuple(S))
             continue
-        x, y = lp.solve(fix)
+        x, y, fval = lp.solve(fix)
         yq = round_dual(y, SCALE_BITS)
-        lb = lp_leaf_bound(Gobj, g, n, L, fix, yq)
+        # the exact bound is evaluated only where the float value says it may prune; elsewhere
+        # the float value only orders the queue (open nodes are re-bounded exactly at the end)
+        if fval >= L * (1 - 1e-7) - 2:
+            lb = lp_leaf_bound(Gobj, g, n, L, fix, yq)
+        else:
+            lb = int(fval) if math.isfinite(fval) else None
         if lb is not None and lb >= L:
             rec[nid] = ("L", yq)
             kinds["lp"] += 1
@@ -251,13 +277,20 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
         score = [(min(x[j], 1 - x[j]) * size[j], size[j], j) for j in range(n) if j not in fix]
         j = max(score)[2]
         kids = []
+        first = 1 if x[j] >= 0.5 else 0          # dive towards the LP solution
         for b in (0, 1):
             cid = next(counter)
             f2 = dict(fix)
             f2[j] = b
             kids.append(cid)
-            heapq.heappush(heap, (nb, cid, cid, f2, yq if lb is not None else {}))
+            item = (nb, cid, cid, f2, yq if lb is not None else {})
+            if b == first:
+                dive = item
+            else:
+                heapq.heappush(heap, item)
         rec[nid] = ("B", j, kids[0], kids[1])
+    if dive is not None:
+        heap.append(dive)
     complete = not heap
     open_min = L
     for bnd, _, nid, fix, pyq in heap:

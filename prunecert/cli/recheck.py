@@ -21,8 +21,13 @@ def run(args) -> int:
     from prunecert.cli._render import print_json
     from prunecert.checks.inequality.recheck import recheck
 
-    cert = load(args.file, formats=(FORMAT, smt.CERT_FORMAT))
-    if cert["format"] == smt.CERT_FORMAT:
+    from prunecert.checks.instances import neuron_certificate
+
+    cert = load(args.file, formats=(FORMAT, smt.CERT_FORMAT, neuron_certificate.FORMAT))
+    if cert["format"] == neuron_certificate.FORMAT:
+        # neuron-pruning optimum: points, integer data, tree and the subset's sup error re-derived
+        out = neuron_certificate.recheck(cert)
+    elif cert["format"] == smt.CERT_FORMAT:
         # exact-decision certificates (prover's SMT rung, prove_forall, feasible_01):
         # script re-derived from the statement, witnesses re-checked exactly, unsat re-decided by z3 and cvc5
         r = smt.recheck_certificate(cert)

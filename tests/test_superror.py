@@ -148,3 +148,15 @@ def test_d3_negligible_weights_allowance():
     v = (Fraction(1, 2), Fraction(1, 10**500))
     r = sup_error(Network("B", w, u, v), tol=Fraction(1, 10**6))
     assert r.lo <= Fraction(1, 2) <= r.hi and r.hi - r.lo <= Fraction(1, 10**6)
+
+
+@pytest.mark.parametrize("c", [Fraction(1), Fraction(1, 2), Fraction(-2), Fraction(3)])
+def test_d3_model_b_parallel_unit_exact(c):
+    """Model B, units all parallel to w: g = max(c, 0) relu(<w,x>), sup = |max(c,0) - 1| ||w|| exactly
+    (error 0 is certified too, which a box search cannot do at the kink)."""
+    w = (Fraction(3, 5), Fraction(0), Fraction(4, 5))
+    u = ((Fraction(6, 5), Fraction(0), Fraction(8, 5)), (Fraction(3, 5), Fraction(0), Fraction(4, 5)))
+    v = (c / 4, c / 2)                                 # 2 (c/4) + c/2 = c
+    r = sup_error(Network("B", w, u, v), tol=Fraction(1, 10**8))
+    want = abs(max(c, Fraction(0)) - 1)
+    assert r.lo <= want <= r.hi and r.hi - r.lo <= Fraction(1, 10**8)

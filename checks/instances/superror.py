@@ -524,6 +524,21 @@ def sup_error(net: Network, *, neuron_mask=None, weight_mask=None, tol=Fraction(
     t0 = time.perf_counter()
     # exact, scale-free form for the floating-point engine (see _normalise); results scale back exactly
     nn, lam, allow = _normalise(pn)
+    if pn.model == "B" and allow == 0 and nn.n == 1 and any(nn.w):
+        # one merged unit parallel to w: g = relu(c relu(<w,x>)) = max(c, 0) relu(<w,x>), so the
+        # error is |max(c, 0) - 1| relu(<w,x>), sup = |max(c, 0) - 1| ||w||_2 (exact, no search)
+        m = max(abs(t) for t in nn.w)
+        if tuple(t / m for t in nn.w) == nn.u[0]:
+            c = nn.v[0] / m
+            f = abs(max(c, Fraction(0)) - 1)
+            sq = f * f * sum(t * t for t in pn.w)
+            if sq == 0:
+                return SupError(Fraction(0), Fraction(0), [Fraction(0)] * pn.d, "exact-parallel-unit", True,
+                                time.perf_counter() - t0, sup_squared=sq)
+            _, hi = sqrt_bounds(sq, tol / 4)
+            x = _point_for(list(pn.w), tol / (4 * max(Fraction(1), f)))
+            return SupError(pn.error_exact(x), hi, x, "exact-parallel-unit", True, time.perf_counter() - t0,
+                            sup_squared=sq)
     eps_q = None if decide_at is None else to_fraction(decide_at, "decide_at")
     if eps_q is not None and eps_q <= 0:
         raise InputError("decide_at must be > 0")

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 
-from prunecert.cli._render import err_console, print_json
+from prunecert.cli._render import emit_json, out_console, spinner
 from prunecert.checks.errors import InputError
 
 EXIT = {True: 0, False: 1, None: 2}
@@ -107,6 +108,18 @@ def render(out: dict) -> list[str]:
     return lines
 
 
+def _fit(lines: list[str], width: int) -> str:
+    """Wrap long ``name: value`` lines at spaces (continuations indented), never cutting a word."""
+    out = []
+    for line in lines:
+        if len(line) <= width:
+            out.append(line)
+        else:
+            out.append(textwrap.fill(line, width, subsequent_indent="    ", break_long_words=False,
+                                     break_on_hyphens=False))
+    return "\n".join(out)
+
+
 def run(args) -> int:
     from prunecert.checks.instances.network import Network
 
@@ -114,12 +127,14 @@ def run(args) -> int:
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a finite number > 0")
     net = Network.from_json(args.network)
-    with err_console.status(f"{args.mode} pruning, n = {net.n}, d = {net.d}") as status:
+    with spinner(f"{args.mode} pruning, n = {net.n}, d = {net.d}") as bar:
+        task = bar.tasks[0].id
         res = solve(net, args.mode, eps, timeout=args.timeout,
-                    progress=lambda msg: status.update(f"{args.mode} pruning: {msg}"))
+                    progress=lambda msg: bar.update(task, description=f"{args.mode} pruning: {msg}"))
     out = res.to_json()
     if args.json:
-        print_json(out)
+        emit_json(out)
     else:
-        print("\n".join(render(out)))
+        con = out_console()
+        con.print(_fit(render(out), con.width))
     return EXIT[out["achievable"]]

@@ -324,22 +324,23 @@ def update_index(written: list) -> None:
 # --- the gap table of the tutorial ------------------------------------------------------------
 
 def gap_block(figure: bool = True) -> str:
-    """The certified widths over eps = 1e-1 .. 1e-12 (d = 2, delta = 1/2), as a markdown table,
-    and the figure docs/figures/gap_widths.png."""
-    from prunecert.bounds.gap.calculator import eps_grid, gap_table
+    """The numbers of gap.theorem over eps = 1e-1 .. 1e-12 (d = 2, delta = p = 1/2, one model), as a
+    markdown table, and the figure docs/figures/gap_widths.png."""
+    from prunecert.bounds.gap.calculator import crossover, eps_grid, gap_table
     from prunecert.cli.gap import plot
 
     rows = gap_table(eps_grid("1e-12"), 2, "1/2")
     if figure:
         plot(rows, str(DOCS / "figures" / "gap_widths.png"))
-    cross = next((r for r in rows if r["lower"]["width"] > r["upper"]["width"]), None)
-    out = ["| ε | neuron pruning: certified lower width | weight pruning: certified upper width | ratio |",
+    cx = crossover(2, "1/2")
+    out = ["| ε | weight pruning: certified width | neuron pruning: certified failing width | neuron/weight |",
            "|---|---|---|---|"]
-    out += [f"| {r['eps']} | {r['lower']['width']} | {r['upper']['width']} | {r['ratio']} |" for r in rows]
-    out += ["", f"*d = 2, δ = ½: at every width up to the lower width, neuron pruning fails with probability ≥ ½ "
-                f"(`{rows[0]['lower']['claim']}`); at the upper width weight pruning succeeds with probability "
-                f"≥ ½ (`{rows[0]['upper']['claim'] or 'gap.upper.width'}`)."
-            + (f" On this grid the certified separation starts at ε = {cross['eps']}.*" if cross else "*")]
+    out += [f"| {r['eps']} | {r['upper']['width']} | {r['lower']['width']} | {r['ratio']} |" for r in rows]
+    out += ["", f"*Claim `{rows[0]['claim']}`, one model: {rows[0]['model_text']}; d = 2, δ = p = ½. At the weight "
+                f"width, weight pruning succeeds with probability ≥ ½ (`{rows[0]['upper']['claim']}`); at every width "
+                f"up to the neuron width, neuron pruning fails with probability ≥ ½ (`{rows[0]['lower']['claim']}`). "
+                f"Certified crossover (`{cx['claim']}`): for every ε ≤ ε* = {cx['eps_star']} the weight width is "
+                f"the smaller one.*"]
     return "\n".join(out)
 
 

@@ -77,13 +77,31 @@ def test_real_gap_row_and_levels(capsys):
 
     row = gap.gap_row("1e-4", d=2, delta="1/2")
     assert row["lower"]["width"] == neuron_width_lower_bound(Fraction(1, 10**4), p_fail=Fraction(1, 2))["width"]
-    assert row["upper"]["width"] == gap._width(required_width(Fraction(1, 10**4), Fraction(1, 2), 2))
+    assert row["upper"]["width"] == required_width(Fraction(1, 10**4), Fraction(1, 2), 2, "gaussian")
+    assert row["model"] == "gaussian" and row["claim"] == "gap.theorem"
     assert row["lower"]["exponent"] and row["lower"]["claim"]
     code = main(["gap", "--eps", "1e-4", "--json"])
     rep = json.loads(capsys.readouterr().out)
     assert code == 0
+    assert rep["claim"] == "gap.theorem" and rep["model"] == "gaussian"
+    assert rep["level"]["level"] == rep["claims"]["gap.theorem"]["level"]
+    assert rep["crossover"]["claim"] == "gap.crossover" and Fraction(rep["crossover"]["eps_star"]) > 0
     lv = rep["rows"][0]["lower"]["level"]["level"]
     assert lv in ("PROVED", "CHECKED", "EVIDENCE", "CLAIMED", "UNKNOWN")
+
+
+def test_crossover_is_certified_and_consistent():
+    """For every eps <= eps*, n_w < n_n: spot-check with the exact calculator widths at eps*, eps*/10."""
+    c = gap.crossover(2, "1/2")
+    es = Fraction(c["eps_star"])
+    assert Fraction(1, 10**7) < es < Fraction(1, 10**6)
+    for e in (es, es / 10):
+        row = gap.gap_row(e, d=2, delta="1/2")
+        assert row["upper"]["width"] < row["lower"]["width"] and row["separated"]
+    # above the crossover the certified widths are not separated (1e-6: 28864 vs 7954)
+    assert not gap.gap_row("1e-6", d=2)["separated"]
+    c3 = gap.crossover(3, "1/2")
+    assert Fraction(c3["eps_star"]) < es                      # harder in higher d
 
 
 @real

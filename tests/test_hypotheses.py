@@ -62,14 +62,18 @@ def _calculators():
     def row(v):
         return calculator.gap_row(v["eps"], d=v["d"], delta=v["delta"])
 
+    def cross(v):
+        return calculator.crossover(v["d"], v["delta"], v["p_fail"])
+
     return [
+        (cross, "gap.theorem", ("d", "delta", "p_fail")),
         (nb, "gap.lower.theorem_B", ("eps", "p_fail", "d")),
         (nb_prob, "gap.lower.theorem_B", ("n", "eps", "d")),
         (na, "gap.lower.theorem_A", ("n", "eps", "d")),
         (na_sharp, "gap.lower.theorem_A_sharp", ("n", "eps", "d")),
         (wp, "gap.upper.width", ("eps", "delta", "d")),
         (cnt, "gap.upper.counting_lower", ("eps", "d", "p")),
-        (row, ("gap.lower.theorem_B", "gap.upper.width"), ("eps", "d", "delta")),
+        (row, ("gap.theorem", "gap.lower.theorem_B", "gap.upper.width_gaussian"), ("eps", "d", "delta")),
     ]
 
 

@@ -82,10 +82,14 @@ def failure_bound_sympy():
 
 
 def failure_bound(K: int, T1: int, T2: int, beta=BETA_PRODUCT):
-    """Certified arb enclosure of 2^K (1 - beta/14)^T1 + (1 - beta/4)^T2."""
+    """Certified arb enclosure of 2^K (1 - beta/14)^T1 + (1 - beta/4)^T2 (``beta`` a sympy number or an
+    arb ball; the bound decreases in beta, so a ball containing any valid mixture weight is safe)."""
     from flint import arb
 
-    b = arb(2).log() / 4 if beta == BETA_PRODUCT else _arb_of(beta)
+    if isinstance(beta, arb):
+        b = beta                     # a ball containing (a lower bound of) the mixture weight
+    else:
+        b = arb(2).log() / 4 if beta == BETA_PRODUCT else _arb_of(beta)
     return arb(2) ** K * (1 - b / 14) ** T1 + (1 - b / 4) ** T2
 
 

@@ -35,11 +35,13 @@ from prunecert.checks.rigorous.numbers import to_fraction
 
 from prunecert.bounds.gap.subset_sum_lemma import failure_bound
 
-__all__ = ["WIDTH_ID", "WIDTH_HYPOTHESES", "width_formula", "required_width", "WidthCertificate", "width_details", "phase1_K", "CONSTANTS"]
+__all__ = ["WIDTH_ID", "WIDTH_GAUSSIAN_ID", "WIDTH_IDS", "WIDTH_HYPOTHESES", "formula_split", "width_formula", "required_width", "WidthCertificate", "width_details", "phase1_K", "CONSTANTS"]
 
 eps, delta, d = sp.symbols("eps delta d", positive=True)
 
-WIDTH_ID = "gap.upper.width"
+WIDTH_ID = "gap.upper.width"                   # u ~ U[-1, 1]^d (Pensia et al.'s model)
+WIDTH_GAUSSIAN_ID = "gap.upper.width_gaussian"  # u ~ N(0, I_d) (Theorem B's model)
+WIDTH_IDS = {"uniform": WIDTH_ID, "gaussian": WIDTH_GAUSSIAN_ID}
 WIDTH_HYPOTHESES = (
     Hypothesis("d >= 1", ("d",), lambda d: d >= 1, integers=("d",)),
     Hypothesis("0 < eps <= 1", ("eps",), lambda eps: 0 < eps <= 1),
@@ -84,10 +86,13 @@ class WidthCertificate:
     T2: int
     n: int
     failure_upper: str       # certified upper bound of 4d * lemma bound, as a decimal string
+    model: str = "uniform"
+    claim: str = WIDTH_ID
 
     def to_json(self) -> dict:
         return {"eps": str(self.eps), "delta": str(self.delta), "d": self.d, "K": self.K, "T1": self.T1,
-                "T2": self.T2, "m": 2 * (self.T1 + self.T2), "n": self.n, "failure_upper": self.failure_upper}
+                "T2": self.T2, "m": 2 * (self.T1 + self.T2), "n": self.n, "failure_upper": self.failure_upper,
+                "model": self.model, "claim": self.claim}
 
 
 def _check(eps_q, delta_q, d_):
@@ -99,17 +104,38 @@ def _check(eps_q, delta_q, d_):
         raise InputError("delta must be in (0, 1)")
 
 
-def width_details(eps_, delta_, d_) -> WidthCertificate:
-    """The smallest m = 2(T1 + T2) (over all splits) for which the certified inequality
-    4 d [2^K (1 - beta/14)^T1 + (1 - beta/4)^T2] <= delta holds (arb, three-valued TRUE)."""
+def formula_split(eps_q: Fraction, delta_q: Fraction, d_: int, beta_ball) -> tuple[int, int, int]:
+    """(K, T1, T2) of the closed form (failure delta/2 per phase): T1 = ceil((K ln 2 + ln(8d/delta))/r1),
+    T2 = ceil(ln(8d/delta)/r2), r1 = -ln(1 - beta/14), r2 = -ln(1 - beta/4), with the ceilings taken of
+    certified upper ends (so the split is at least the closed form's)."""
+    from prunecert.checks.rigorous import arith
+
+    K = phase1_K(eps_q, d_)
+    L8 = (arith.ball(Fraction(8 * d_) / delta_q)).log()
+    r1 = -(1 - beta_ball / 14).log()
+    r2 = -(1 - beta_ball / 4).log()
+    T1 = math.ceil(arith.upper_fraction((K * arith.arb(2).log() + L8) / r1))
+    T2 = math.ceil(arith.upper_fraction(L8 / r2))
+    return K, max(T1, 0), max(T2, 0)
+
+
+def width_details(eps_, delta_, d_, model: str = "uniform") -> WidthCertificate:
+    """The smallest m = 2(T1 + T2) (over the searched splits and the closed-form split) for which the
+    certified inequality 4 d [2^K (1 - beta/14)^T1 + (1 - beta/4)^T2] <= delta holds (arb,
+    three-valued TRUE); beta is the certified mixture weight of ``model`` ("uniform": u ~ U[-1,1]^d,
+    beta = ln(2)/4; "gaussian": u ~ N(0, I_d), beta = E1(1/8)/(4 sqrt(2 pi)))."""
+    from prunecert.bounds.gap.product_mixture import beta_ball, model_name
     from prunecert.checks.rigorous.arith import upper_fraction
     from prunecert.checks.rigorous.numbers import fraction_to_decimal
 
-    require(WIDTH_HYPOTHESES, WIDTH_ID, d=d_, eps=eps_, delta=delta_)
+    model_name(model)
+    claim = WIDTH_IDS[model]
+    require(WIDTH_HYPOTHESES, claim, d=d_, eps=eps_, delta=delta_)
     eps_q, delta_q = to_fraction(eps_, "eps"), to_fraction(delta_, "delta")
     _check(eps_q, delta_q, d_)
     K = phase1_K(eps_q, d_)
-    b = math.log(2) / 4
+    bb = beta_ball(model)
+    b = float(bb.mid())
     r1, r2 = -math.log1p(-b / 14), -math.log1p(-b / 4)
     target = float(delta_q) / (4 * d_)
     best = None
@@ -123,20 +149,25 @@ def width_details(eps_, delta_, d_) -> WidthCertificate:
         t1 = max(0, math.ceil((K * math.log(2) + math.log(1 / rest)) / r1))
         if best is None or t1 + t2 < best[0] + best[1]:
             best = (t1, t2)
-    t1, t2 = best
-    for _ in range(100):
-        fb = 4 * d_ * failure_bound(K, t1, t2)
-        if compare3(fb, "<=", delta_q) is Tri.TRUE:
-            n = 2 * d_ * (t1 + t2)
-            return WidthCertificate(eps_q, delta_q, d_, K, t1, t2, n,
-                                    fraction_to_decimal(upper_fraction(fb), 8, "up"))
-        t1 += 1
-    raise AssertionError("could not certify the width inequality")  # pragma: no cover
+    candidates = [best, formula_split(eps_q, delta_q, d_, bb)[1:]]
+    certs = []
+    for t1, t2 in candidates:
+        for _ in range(100):
+            fb = 4 * d_ * failure_bound(K, t1, t2, bb)
+            if compare3(fb, "<=", delta_q) is Tri.TRUE:
+                certs.append(WidthCertificate(eps_q, delta_q, d_, K, t1, t2, 2 * d_ * (t1 + t2),
+                                              fraction_to_decimal(upper_fraction(fb), 8, "up"), model, claim))
+                break
+            t1 += 1
+    if not certs:
+        raise AssertionError("could not certify the width inequality")  # pragma: no cover
+    return min(certs, key=lambda c: c.n)
 
 
-def required_width(eps, delta, d) -> int:
-    """Certified width n such that the construction succeeds with probability >= 1 - delta."""
-    return width_details(eps, delta, d).n
+def required_width(eps, delta, d, model: str = "uniform") -> int:
+    """Certified width n such that the construction succeeds with probability >= 1 - delta (in ``model``).
+    It is never above the closed-form width ``formula_split`` (that split is one of the candidates)."""
+    return width_details(eps, delta, d, model).n
 
 
 CONSTANTS = [

@@ -51,6 +51,102 @@ def check_mixture_weight() -> CheckResult:
     return _res(ok, "sympy-identity+monotone", t0, "f(1/2) = 0 and f' = -1/(4x) < 0 on (0, 1/2]")
 
 
+def check_mixture_general() -> CheckResult:
+    """The product-mixture lemma for any hidden-weight density p (symbolic function, sympy): the density of
+    v u 1[u>0] is g(|z|) = int_|z|^oo p(u)/(2u) du (Leibniz rule on the CDF), g' = -p/(2t) <= 0."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.product_mixture import density_parts
+
+    r = density_parts()
+    bad = [k for k, v in r["parts"].items() if not v]
+    if not r["ok"]:
+        return CheckResult(Level.UNKNOWN, "sympy-symbolic-density", time.perf_counter() - t0,
+                           f"sympy did not confirm {bad}", data={"parts": r["parts"]})
+    return _res(True, "sympy-symbolic-density", t0, "density g(|z|) by Leibniz, g nonincreasing; beta = 2 a g(a)",
+                data={"parts": r["parts"]})
+
+
+def check_mixture_instances() -> CheckResult:
+    """g for uniform (ln(1/t)/4) and Gaussian (E1(t^2/2)/(4 sqrt(2 pi))) hidden weights: derivative and
+    boundary value (fundamental theorem of calculus, sympy); beta at a = 1/2."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.product_mixture import instance_parts
+
+    r = instance_parts()
+    bad = [k for k, v in r["parts"].items() if not v]
+    if not r["ok"]:
+        return CheckResult(Level.UNKNOWN, "sympy-ftc", time.perf_counter() - t0,
+                           f"sympy did not confirm {bad}", data={"parts": r["parts"]})
+    return _res(True, "sympy-ftc", t0, "g' = -p/(2t) and boundary values for both laws", data={"parts": r["parts"]})
+
+
+def check_gaussian_beta_arb() -> CheckResult:
+    """beta = E1(1/8)/(4 sqrt(2 pi)) in [0.161913, 0.161914] (arb's exponential integral, outward rounded)."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.product_mixture import beta_ball
+    from prunecert.checks.levels import Tri
+    from prunecert.checks.rigorous import arith
+
+    b = beta_ball("gaussian")
+    lo = arith.compare3(b, ">=", Fraction(161913, 10 ** 6))
+    hi = arith.compare3(b, "<=", Fraction(161914, 10 ** 6))
+    ok = lo is Tri.TRUE and hi is Tri.TRUE
+    if not ok:
+        return CheckResult(Level.UNKNOWN, "arb-ei", time.perf_counter() - t0, "bounds not certified")
+    return _res(True, "arb-ei", t0, f"beta = {arith.certified_decimal(b, 12)}; 0.161913 <= beta <= 0.161914")
+
+
+def check_gaussian_beta_series() -> CheckResult:
+    """Second route: the alternating series of E1(1/8) (exact rationals, tail by the first omitted term)
+    encloses beta, overlaps arb's value and certifies beta >= 0.161913 on its own."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.product_mixture import beta_ball, beta_series_ball
+    from prunecert.checks.levels import Tri
+    from prunecert.checks.rigorous import arith
+
+    s, b = beta_series_ball(), beta_ball("gaussian")
+    if not s.overlaps(b):
+        return CheckResult(Level.REFUTED, "series", time.perf_counter() - t0, f"series {s} disjoint from arb {b}")
+    ok = arith.compare3(s, ">=", Fraction(161913, 10 ** 6)) is Tri.TRUE
+    return CheckResult(Level.PROVED if ok else Level.UNKNOWN, "exact-series+arb", time.perf_counter() - t0,
+                       f"series encloses beta = {arith.certified_decimal(s, 12)}")
+
+
+def check_formula_split() -> CheckResult:
+    """The closed-form split fails with probability <= delta/2 per phase, for every beta in (0, 1):
+    with r1 = -ln(1 - beta/14), T1 = (K ln 2 + ln(8d/delta))/r1: 4d 2^K (1 - beta/14)^T1 = delta/2, and with
+    T2 = ln(8d/delta)/r2: 4d (1 - beta/4)^T2 = delta/2 (sympy; ceilings only lower the terms)."""
+    t0 = time.perf_counter()
+    b, K, dd, dl = sp.symbols("beta K d delta", positive=True)
+    r1 = -sp.log(1 - b / 14)
+    r2 = -sp.log(1 - b / 4)
+    T1 = (K * sp.log(2) + sp.log(8 * dd / dl)) / r1
+    T2 = sp.log(8 * dd / dl) / r2
+    e1 = 4 * dd * 2 ** K * sp.exp(-r1 * T1) - dl / 2
+    e2 = 4 * dd * sp.exp(-r2 * T2) - dl / 2
+    ok = sp.simplify(sp.expand_log(e1, force=True)) == 0 and sp.simplify(sp.expand_log(e2, force=True)) == 0
+    ok = ok and sp.simplify((1 - b / 14) ** T1 - sp.exp(-r1 * T1)) == 0
+    return _res(ok, "sympy-identity", t0, "each phase of the closed-form split contributes delta/2")
+
+
+def check_width_gaussian_numbers() -> CheckResult:
+    """Instances: required_width(model="gaussian") certified at 3 (eps, delta, d) points, never above the
+    closed-form split."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.product_mixture import beta_ball
+    from prunecert.bounds.gap.weight_pruning import formula_split, width_details
+
+    data = []
+    for e, dl, dd in (("0.1", "0.1", 2), ("1e-6", "1/2", 2), ("0.001", "0.01", 10)):
+        c = width_details(e, dl, dd, "gaussian")
+        _, t1, t2 = formula_split(c.eps, c.delta, dd, beta_ball("gaussian"))
+        if c.n > 2 * dd * (t1 + t2):
+            return CheckResult(Level.REFUTED, "arb-compare", time.perf_counter() - t0, "width above the closed form")
+        data.append(c.to_json())
+    return CheckResult(Level.CHECKED, "arb-compare", time.perf_counter() - t0,
+                       "instances: Gaussian-model width certified at 3 points", data={"points": data})
+
+
 # ------------------------------------------------------------------------------ RSS lemma leaves
 def check_window_length() -> CheckResult:
     """For |t| <= 1: |[-1 - t, 1 - t] cap [-1, 1]| = min(1, 1 - t) - max(-1, -1 - t) >= 1 (scaled by a)."""
@@ -284,8 +380,35 @@ CLAIMS = [
         statement=r"For $u,v\sim U[-1,1]$ independent, $\mathrm{Law}(vu\,1[u>0]) \ge \tfrac{\ln 2}{4}\,U[-\tfrac12,\tfrac12]$.",
         source="literature: Pensia et al. 2020, Cor. 1-2 (restated, re-proved)",
         kind="lemma",
-        checks=(Check("product_cdf", check_product_cdf), Check("mixture_weight", check_mixture_weight)),
+        checks=(Check("product_cdf", check_product_cdf), Check("mixture_weight", check_mixture_weight),
+                Check("instance_of_general_lemma", check_mixture_instances,
+                      "g(t) = ln(1/t)/4 for p = 1/2 on [-1, 1]; beta = ln(2)/4")),
+        proof_uses=("gap.upper.product_mixture_general",),
         proof=f"{DOC}#mixture", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.product_mixture_general",
+        title="Product-mixture lemma, any hidden-weight density: Law(v u 1[u>0]) >= 2a g(a) U[-a, a]",
+        statement=(r"$U$ with density $p$, $V\sim U[-1,1]$ independent, $X=VU\,1[U>0]$: for $z\ne0$ the density of $X$ "
+                   r"is $g(|z|)$, $g(t)=\int_t^\infty \frac{p(u)}{2u}du$, nonincreasing; so "
+                   r"$\mathrm{Law}(X)\ge 2a\,g(a)\,U[-a,a]$ for every $a>0$."),
+        source="new (generalises Pensia et al. 2020, Cor. 1-2)", kind="lemma",
+        hypotheses=("U has a density p", "V ~ U[-1, 1] independent of U", "a > 0"),
+        checks=(Check("density_and_monotone", check_mixture_general, "sympy, symbolic density p"),),
+        proof=f"{DOC}#mixture-general", seed="001", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.product_mixture_gaussian",
+        title="Gaussian hidden weights: Law(v u 1[u>0]) >= beta U[-1/2, 1/2], beta = E1(1/8)/(4 sqrt(2 pi)) >= 0.161913",
+        statement=(r"$u\sim N(0,1)$, $v\sim U[-1,1]$ independent: $\mathrm{Law}(vu\,1[u>0])\ge\beta\,U[-\tfrac12,\tfrac12]$ with "
+                   r"$\beta=\frac{E_1(1/8)}{4\sqrt{2\pi}}\in[0.161913,0.161914]$ (the density of $uv$ is "
+                   r"$\int_{|z|}^\infty\varphi(r)/r\,dr\ge E_1(1/8)/(2\sqrt{2\pi})\approx0.32383$ on $[-\tfrac12,\tfrac12]$)."),
+        source="new (MATH.md 1.8 hint, proved here)", kind="lemma",
+        checks=(Check("g_closed_form", check_mixture_instances, "g(t) = E1(t^2/2)/(4 sqrt(2 pi)) by FTC"),
+                Check("beta_arb", check_gaussian_beta_arb, "arb exponential integral")),
+        corroborations=(Check("beta_series", check_gaussian_beta_series, "second route: alternating series"),),
+        proof_uses=("gap.upper.product_mixture_general",),
+        proof=f"{DOC}#mixture-gaussian", seed="001", tags=("weight-pruning",),
     ),
     Claim(
         id="gap.upper.rss_lemma",
@@ -312,16 +435,32 @@ CLAIMS = [
     ),
     Claim(
         id="gap.upper.width",
-        title="Weight pruning reaches eps with width 2d(T1+T2) = O(d log(d/eps) + d log(d/delta))",
-        statement=r"With $n = 2d(T_1+T_2)$ as in prunecert.bounds.gap.weight_pruning, the construction succeeds with probability $\ge 1-\delta$.",
+        title="Weight pruning in the uniform model (u ~ U[-1,1]^d, v ~ U[-1,1]) reaches eps with width 2d(T1+T2) = O(d log(d/eps) + d log(d/delta))",
+        statement=r"Uniform model ($u_{ij},v_i\sim U[-1,1]$): with $n = 2d(T_1+T_2)$ as in prunecert.bounds.gap.weight_pruning ($\beta=\ln2/4$), the construction succeeds with probability $\ge 1-\delta$.",
         source="new",
         kind="theorem",
         hypotheses=("d >= 1", "0 < eps <= 1", "0 < delta < 1", "||w|| <= 1"),
         predicates=weight_pruning.WIDTH_HYPOTHESES,
-        checks=(Check("asymptotics", check_width_asymptotics),),
+        checks=(Check("asymptotics", check_width_asymptotics), Check("formula_split", check_formula_split)),
         corroborations=(Check("width_numbers", check_width_numbers, "instance check at 3 points"),),
         proof_uses=("gap.upper.rss_lemma", "gap.upper.product_mixture", "gap.upper.construction"),
         proof=f"{DOC}#width", tags=("weight-pruning",),
+    ),
+    Claim(
+        id="gap.upper.width_gaussian",
+        title="Weight pruning in Theorem B's model (u ~ N(0, I_d), v ~ U[-1, 1]) reaches eps with width 2d(T1+T2)",
+        statement=(r"$u_i\sim N(0,I_d)$, $v_i\sim U[-1,1]$, output ReLU, $\|w\|\le1$, $0<\varepsilon\le1$, $0<\delta<1$, "
+                   r"$K=\min\{k:(9/8)^{2k}\ge d/(4\varepsilon^2)\}$, $\beta=E_1(1/8)/(4\sqrt{2\pi})$: if "
+                   r"$4d[2^K(1-\beta/14)^{T_1}+(1-\beta/4)^{T_2}]\le\delta$ then weight pruning of width $n=2d(T_1+T_2)$ "
+                   r"reaches sup error $\le\varepsilon$ on $B^d$ with probability $\ge1-\delta$; the closed-form split "
+                   r"$T_1=\lceil(K\ln2+\ln(8d/\delta))/r_1\rceil$, $T_2=\lceil\ln(8d/\delta)/r_2\rceil$ satisfies it."),
+        source="new", kind="theorem",
+        hypotheses=("d >= 1", "0 < eps <= 1", "0 < delta < 1", "||w|| <= 1", "u_i ~ N(0, I_d)", "v_i ~ U[-1, 1]"),
+        predicates=weight_pruning.WIDTH_HYPOTHESES,
+        checks=(Check("formula_split", check_formula_split, "sympy: each phase delta/2"),),
+        corroborations=(Check("width_numbers", check_width_gaussian_numbers, "instance check at 3 points"),),
+        proof_uses=("gap.upper.rss_lemma", "gap.upper.product_mixture_gaussian", "gap.upper.construction"),
+        proof=f"{DOC}#width-in-theorem-bs-model", seed="001", tags=("weight-pruning",),
     ),
     Claim(
         id="gap.upper.empirical_width",

@@ -8,15 +8,20 @@ from prunecert.checks.errors import InputError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "gap", help="certified neuron-pruning lower width vs weight-pruning upper width, and their ratio",
-        description="For accuracy eps: the certified width below which neuron pruning (Model B) fails "
-                    "with probability >= delta (prunecert.bounds.gap.model_b, with its proved exponent and the level "
-                    "of the claim backing it), next to the certified width at which weight pruning "
-                    "succeeds with probability >= 1 - delta (prunecert.bounds.gap.weight_pruning), and their ratio.")
+        "gap", help="the exponential gap (gap.theorem): certified weight- vs neuron-pruning widths in one model",
+        description="The numbers of gap.theorem, in its one model (u_i ~ N(0, I_d), v_i ~ U[-1, 1], output "
+                    "ReLU, ||w|| = 1, d >= 2): the certified width at which weight pruning reaches error <= eps "
+                    "with probability >= 1 - delta, the certified width up to which neuron pruning fails with "
+                    "probability >= p (default p = delta), their ratio, and the certified crossover eps*(d) "
+                    "below which the weight width is the smaller one.  Outside the theorem's hypotheses "
+                    "(e.g. d = 1) the answer is exit 3 naming the hypothesis.")
     p.add_argument("--eps", required=True, help="accuracy (sup error on the unit ball), 0 < eps < 1; "
                                                  "with --grid/--plot the smallest eps of the grid")
-    p.add_argument("--d", type=int, default=2, help="input dimension (default 2)")
-    p.add_argument("--delta", default="1/2", help="probability delta, 0 < delta < 1 (default 1/2)")
+    p.add_argument("--d", type=int, default=2, help="input dimension, d >= 2 (default 2)")
+    p.add_argument("--delta", default="1/2", help="weight pruning fails with probability <= delta, 0 < delta < 1 "
+                                                   "(default 1/2)")
+    p.add_argument("--p", dest="p_fail", default=None,
+                   help="neuron pruning fails with probability >= p, 0 < p < 1 (default: delta)")
     p.add_argument("--grid", action="store_true", help="tabulate eps = 1/10, 1/100, ... down to --eps")
     p.add_argument("--plot", metavar="FILE", help="write a PNG: width (log scale) against 1/eps (implies --grid)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -76,23 +81,28 @@ def plot(rows: list[dict], path: str) -> None:
 
 
 def run(args) -> int:
-    from prunecert.bounds.gap.calculator import eps_grid, gap_row, gap_table
-    from prunecert.cli._render import err_console, print_json
+    from prunecert.bounds.gap.calculator import GAP_THEOREM_ID, crossover, eps_grid, gap_row, gap_table
+    from prunecert.cli._render import check_output_path, err_console, print_json, spinner
 
     if args.plot:                          # an unwritable path is refused before any work
-        from prunecert.cli._render import check_output_path
-
         check_output_path(args.plot, "--plot")
     grid = args.grid or bool(args.plot)
-    rows = gap_table(eps_grid(args.eps), args.d, args.delta) if grid else [gap_row(args.eps, args.d, args.delta)]
-    ids = [r[s]["claim"] for r in rows for s in ("lower", "upper")]
+    with spinner("gap: certified widths"):
+        rows = (gap_table(eps_grid(args.eps), args.d, args.delta, args.p_fail) if grid
+                else [gap_row(args.eps, args.d, args.delta, args.p_fail)])
+        cross = crossover(args.d, args.delta, args.p_fail)
+    r0 = rows[0]
+    ids = [GAP_THEOREM_ID, r0["upper"]["claim"], r0["lower"]["claim"], cross["claim"]]
     from prunecert.cli.verify import stdout_to_stderr
 
-    with stdout_to_stderr():
+    with stdout_to_stderr(), spinner("gap: evaluating gap.theorem and its lemmas"):
         levels = claim_levels(ids, evaluate_checks=not args.no_levels)
+    unknown = {"level": "UNKNOWN", "reason": "no backing claim named"}
     for r in rows:
+        r["level"] = levels.get(GAP_THEOREM_ID, unknown)
         for s in ("lower", "upper"):
-            r[s]["level"] = levels.get(r[s]["claim"], {"level": "UNKNOWN", "reason": "no backing claim named"})
+            r[s]["level"] = levels.get(r[s]["claim"], unknown)
+    cross["level"] = levels.get(cross["claim"], unknown)
     if args.plot:
         try:
             plot(rows, args.plot)
@@ -100,28 +110,24 @@ def run(args) -> int:
             raise InputError(f"--plot: cannot write {args.plot!r}: {exc.strerror or exc}") from exc
         err_console.print(f"plot written to {args.plot}")
     if args.json:
-        print_json({"rows": rows, "claims": levels})
+        print_json({"claim": GAP_THEOREM_ID, "model": r0["model"], "model_text": r0["model_text"],
+                    "level": levels.get(GAP_THEOREM_ID, unknown), "crossover": cross, "rows": rows,
+                    "claims": levels})
         return 0
-    from rich.console import Console
-    from rich.table import Table
+    from prunecert.cli._render import Col, out_console, render_table
 
-    out = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 160, highlight=False, markup=False)
-    r0 = rows[0]
-    t = Table(title=f"Neuron- vs weight-pruning width (d = {r0['d']}, delta = {r0['delta']})")
-    for col, just in (("eps", "left"), ("neuron lower", "right"), ("weight upper", "right"), ("ratio", "right")):
-        t.add_column(col, justify=just)
-    for r in rows:
-        t.add_row(r["eps"], str(r["lower"]["width"]), str(r["upper"]["width"]), r["ratio"] or "-")
-    out.print(t)
-    cross = next((r["eps"] for r in rows if r["lower"]["width"] > r["upper"]["width"]), None)
-    if len(rows) > 1:
-        out.print(f"certified separation (neuron lower > weight upper) from eps = {cross} on" if cross
-                  else "no certified separation on this grid: go to smaller eps")
-    rl = rows[-1]
-    out.print(f"at eps = {rl['eps']}:")
-    lw, uw = rl["lower"], rl["upper"]
-    out.print(f"neuron lower: {lw['meaning']}; exponent {lw['exponent']}; backed by {lw['claim']} "
-              f"[{lw['level']['level']}]" + ("" if lw["level"]["level"] == "PROVED" else f" ({lw['level']['reason']})"))
-    out.print(f"weight upper: {uw['meaning']}; backed by {uw['claim']} [{uw['level']['level']}]"
-              + ("" if uw["level"]["level"] == "PROVED" else f" ({uw['level']['reason']})"))
+    out = out_console()
+    render_table([Col("eps", whole=True), Col("weight width", whole=True), Col("neuron width", whole=True),
+                  Col("neuron/weight", whole=True)],
+                 [[r["eps"], r["upper"]["width"], r["lower"]["width"], r["ratio"] or "-"] for r in rows],
+                 title=f"gap.theorem (d = {r0['d']}, delta = {r0['delta']}, p = {r0['p_fail']})")
+    lv = levels.get(GAP_THEOREM_ID, unknown)
+    out.print(f"model: {r0['model_text']}")
+    out.print(f"weight width: weight pruning reaches error <= eps with probability >= 1 - delta "
+              f"({r0['upper']['claim']} [{r0['upper']['level']['level']}])")
+    out.print(f"neuron width: every width up to it fails for neuron pruning with probability >= p "
+              f"({r0['lower']['claim']} [{r0['lower']['level']['level']}]; exponent {r0['lower']['exponent']})")
+    out.print(f"crossover: for every eps <= eps* = {cross['eps_star']} the weight width is below a width where "
+              f"neuron pruning fails ({cross['claim']} [{cross['level']['level']}])")
+    out.print(f"{GAP_THEOREM_ID} [{lv['level']}]" + ("" if lv["level"] == "PROVED" else f" ({lv['reason']})"))
     return 0

@@ -199,6 +199,30 @@ def own_level(st: ClaimStatus) -> Level:
     return combine(st.claim, st.results, st.corroboration_results, deps)[0]
 
 
+def steps(st: ClaimStatus) -> dict[str, list[str]]:
+    """The steps of one claim's proof, split by how they are backed:
+    ``machine``: its required checks that ran and were not UNKNOWN (a machine decided them);
+    ``prose``: its ``prose_steps`` (definitional or written-argument-only steps) and, if it has a written
+    proof, the glue that combines its leaves and lemmas ("written argument: <page>")."""
+    machine = [name for name, r in st.results if r is not None and r.level is not Level.UNKNOWN]
+    prose = list(st.claim.prose_steps)
+    if st.claim.proof:
+        prose.append(f"glue: written argument {st.claim.proof}")
+    return {"machine": machine, "prose": prose}
+
+
+def step_counts(statuses: Mapping[str, ClaimStatus], root: str) -> dict[str, int]:
+    """Machine-checked and prose-only steps summed over a theorem's graph."""
+    reg = {cid: st.claim for cid, st in statuses.items()}
+    g = subgraph(reg, root)
+    m = p = 0
+    for cid in g.nodes:
+        s_ = steps(statuses[cid])
+        m += len(s_["machine"])
+        p += len(s_["prose"])
+    return {"machine": m, "prose": p, "claims": len(g.nodes)}
+
+
 def node_data(statuses: Mapping[str, ClaimStatus], report: Mapping | None = None) -> dict[str, dict]:
     """JSON-able data of every node: statement, sketch, level, reason, checks (with the
     certificate file names and re-check results of a ``prunecert verify`` report, if given)."""
@@ -224,6 +248,7 @@ def node_data(statuses: Mapping[str, ClaimStatus], report: Mapping | None = None
             "source": c.source, "sketch": c.sketch, "proof": c.proof, "hypotheses": list(c.hypotheses),
             "level": st.level.value, "own_level": own_level(st).value, "reason": st.reason,
             "uses": list(c.uses), "proof_uses": list(c.proof_uses), "checks": checks,
+            "steps": steps(st),
         }
     return out
 
@@ -275,11 +300,17 @@ def render_md(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None =
            "*proof uses* = proof dependency.", ""]
     for r in roots:
         g = subgraph(reg, r)
+        sc = step_counts(statuses, r)
         out += [f"## {cell(r)}: {cell(reg[r].title)}", "",
-                "| claim | level | why | uses | proof uses |", "|---|---|---|---|---|"]
+                f"{sc['claims']} claims; {sc['machine']} steps machine-checked, {sc['prose']} steps written "
+                "argument only (prose, including each claim's glue).", "",
+                "| claim | level | why | machine-checked steps | prose-only steps | uses | proof uses |",
+                "|---|---|---|---|---|---|---|"]
         for cid in reversed(g.nodes):
             st = statuses[cid]
+            s_ = steps(st)
             out.append(f"| `{cid}` {cell(st.claim.title)} | **{st.level.value}** | {cell(st.reason)} | "
+                       f"{cell(', '.join(s_['machine']) or '-')} | {cell('; '.join(s_['prose']) or '-')} | "
                        f"{', '.join(st.claim.uses) or '-'} | {', '.join(st.claim.proof_uses) or '-'} |")
         out.append("")
     return "\n".join(out)
@@ -412,10 +443,14 @@ def _card(n: dict, proof_href=None) -> str:
               f'<p>Written argument: <code>{e(n["proof"])}</code></p>') if n["proof"] else "")
     sketch = f'<div class="sketch"><b>Proof sketch.</b> {e(n["sketch"])}</div>' if n["sketch"] else ""
     sym = f'<p>sympy: <code>{e(n["sympy"])}</code></p>' if n.get("sympy") else ""
+    stp = n.get("steps") or {"machine": [], "prose": []}
+    steps_html = ('<p class="steps"><b>Steps:</b> ' + str(len(stp["machine"])) + ' machine-checked ('
+                  + (e(", ".join(stp["machine"])) or "none") + '); ' + str(len(stp["prose"])) + ' prose only'
+                  + (' (' + e("; ".join(stp["prose"])) + ')' if stp["prose"] else '') + '</p>')
     return (f'<details data-id="{e(n["id"])}"><summary><span class="badge" data-level="{e(n["level"])}">'
             f'</span> <code>{e(n["id"])}</code> — {e(n["title"])} <small>({e(n["kind"])})</small></summary>'
             f'<pre class="stmt">{e(n["statement"])}</pre>{sym}{hyp}<p>Source: {e(n["source"])}</p>'
-            f'{why}{own}{deps}{sketch}{proof}{table}</details>')
+            f'{why}{own}{deps}{steps_html}{sketch}{proof}{table}</details>')
 
 
 def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None = None, *,
@@ -440,8 +475,9 @@ def render_html(statuses: Mapping[str, ClaimStatus], roots: Iterable[str] | None
         cards = "".join(_card(nodes[c], proof_href) for c in reversed(g.nodes))
         sections.append(f'<section class="theorem" id="thm-{e(r)}"><h2><span class="badge" data-level='
                         f'"{e(statuses[r].level.value)}"></span> {e(r)}: {e(reg[r].title)}</h2>'
-                        f'<p>{len(g.nodes)} claims. Click a node for its statement, sketch, checks and '
-                        f'certificate.</p><div class="graph-wrap">{_svg(g, statuses, gi)}</div>'
+                        f'<p>{len(g.nodes)} claims; {step_counts(statuses, r)["machine"]} steps machine-checked, '
+                        f'{step_counts(statuses, r)["prose"]} steps written argument only. Click a node for its '
+                        f'statement, sketch, checks and certificate.</p><div class="graph-wrap">{_svg(g, statuses, gi)}</div>'
                         f'<div class="cards">{cards}</div></section>')
     if not sections:
         sections.append("<p>No theorem registered yet.</p>")

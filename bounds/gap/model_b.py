@@ -57,7 +57,7 @@ __all__ = [
     "check_slice", "check_cap", "check_cap_pointwise", "check_kinks", "check_density", "check_kernel", "check_window",
     "check_lemma1_chain", "check_prover_window", "check_prover_asin", "check_lemma2_w", "check_lemma2_exhaustive", "check_W_integral",
     "check_series", "check_jacobian_small_k", "check_corollary_reparam",
-    "check_corollary_numbers", "check_corollary_spot",
+    "check_corollary_numbers", "check_corollary_spot", "check_corollary_content_range",
 ]
 
 eps = sp.Symbol("epsilon", positive=True)
@@ -353,7 +353,6 @@ def check_density() -> CheckResult:
         # certified by the fundamental theorem of calculus: same derivative, both -> 0 at oo.
         integrand = sp.simplify(f_R * sp.Rational(1, 2) / _r)
         cv = sp.Symbol("c", real=True)
-        vv = sp.Symbol("v", real=True)
         Jp = sp.Matrix([cv / _r, _r]).jacobian(sp.Matrix([cv, _r])).det()   # (c, r) -> (v, r)
         facts = [
             ("polar Jacobian = r", J - _r),
@@ -365,7 +364,6 @@ def check_density() -> CheckResult:
             ("closed form -> 0 at oo", sp.limit(rho_expr, _x, sp.oo)),
             ("int rho over R = 1", 2 * sp.integrate(rho_expr, (_x, 0, sp.oo)) - 1),
             ("rho(0) = sqrt(pi/8)", rho_expr.subs(_x, 0) - RHO_MAX),
-            ("v = c/r", (vv * _r / _r) - vv),
         ]
         res = identity_result(facts, method="sympy-integral")
         with arith.workprec(64):
@@ -393,21 +391,17 @@ def check_kernel() -> CheckResult:
             ("D[A cos + B sin] = 0", _D(lambda t: A * sp.cos(t) + B * sp.sin(t), m, dl)),
             ("cos(th - phi) = sin(th - (phi - pi/2))", sp.cos(th - phi) - sp.sin(th - (phi - sp.pi / 2))),
             ("cos(th - phi) = -sin(th - (phi + pi/2))", sp.cos(th - phi) + sp.sin(th - (phi + sp.pi / 2))),
-            # sigma(-s) = sigma(s) - s, both signs of s
-            ("sigma(-s) = sigma(s) - s, s > 0", sp.Max(-sp_, 0) - (sp.Max(sp_, 0) - sp_)),
-            ("sigma(-s) = sigma(s) - s, s < 0", sp.Max(sn, 0) - (sp.Max(-sn, 0) + sn)),
-            # x >= delta (all three points right of the kink, sin >= 0 there): D = 0
-            ("case x >= delta", sp.sin(xx - dl) + sp.sin(xx + dl) - 2 * sp.cos(dl) * sp.sin(xx)),
-            # 0 <= x < delta: left point has sin < 0 (value 0)
-            ("case 0 <= x < delta", sp.sin(xx + dl) - 2 * sp.cos(dl) * sp.sin(xx) - sp.sin(dl - xx)),
-            ("case x = 0", sp.sin(dl) - sp.sin(dl - 0)),
-            # -delta < x < 0, x = -y: only the right point is past the kink
-            ("case -delta < x < 0", sp.sin(-xx + dl) - sp.sin(dl - xx)),
+            # x >= delta: all three points right of the kink (sigma = sin there): D = 0
+            ("case x >= delta: sin(x-d) + sin(x+d) - 2 cos d sin x = 0",
+             sp.sin(xx - dl) + sp.sin(xx + dl) - 2 * sp.cos(dl) * sp.sin(xx)),
+            # 0 <= x < delta: the left point is past the kink (value 0)
+            ("case 0 <= x < delta: sin(x+d) - 2 cos d sin x = sin(d - x)",
+             sp.sin(xx + dl) - 2 * sp.cos(dl) * sp.sin(xx) - sp.sin(dl - xx)),
             # D of the triangle window constraint constant: eps + eps + 2 cos(delta) eps
             ("|D e| <= 2(1 + cos delta) eps", (eps + eps + 2 * sp.cos(dl) * eps) - 2 * (1 + sp.cos(dl)) * eps),
         ]
-        res = identity_result(facts, extra="x <= -delta: all three values are 0; signs of sin on "
-                                            "[0, pi] / [-pi, 0] are standard")
+        res = identity_result(facts, extra="the sign conditions of each case and the cases -delta < x < 0, "
+                                            "x <= -delta are written argument (prose_steps of gap.lower.B_kernel)")
     res.seconds = tm.seconds
     return res
 
@@ -602,6 +596,27 @@ def check_corollary_numbers() -> CheckResult:
     if bad:
         return CheckResult(Level.UNKNOWN, "arb", tm.seconds, "not certified: " + ", ".join(bad), data=data)
     return CheckResult(Level.PROVED, "arb", tm.seconds, "4 ball inequalities certified", data=data)
+
+
+def check_corollary_content_range() -> CheckResult:
+    """Where the corollary has content: n <= 1/(20 eps log(1/eps)) admits n >= 1 iff eps log(1/eps) <= 1/20.
+    f(x) = x log(1/x) has f' = log(1/x) - 1 > 0 on (0, 1/e) (sympy), 1/10 < 1/e, and (ball arithmetic)
+    f(0.01111) < 1/20 < f(0.01112): so the hypothesis admits n >= 1 exactly for eps <= eps_c with
+    0.01111 < eps_c < 0.01112, and only n = 0 on (eps_c, 1/10]."""
+    with Timer() as tm:
+        x = sp.Symbol("x", positive=True)
+        f = x * sp.log(1 / x)
+        ok_d = sp.simplify(sp.expand_log(sp.diff(f, x) - (sp.log(1 / x) - 1), force=True)) == 0
+        with arith.workprec(96):
+            def fb(q):
+                b = arith.ball(q)
+                return b * (1 / b).log()
+            lo = arith.compare3(fb(Fraction(1111, 100000)), "<", Fraction(1, 20))
+            hi = arith.compare3(fb(Fraction(1112, 100000)), ">", Fraction(1, 20))
+            e_inv = arith.compare3(arith.arb(1).exp(), "<", 10)       # 1/10 < 1/e
+    ok = ok_d and lo is Tri.TRUE and hi is Tri.TRUE and e_inv is Tri.TRUE
+    return CheckResult(Level.PROVED if ok else Level.UNKNOWN, "sympy+arb", tm.seconds,
+                       "content exactly for eps <= eps_c, 0.01111 < eps_c < 0.01112" if ok else "not certified")
 
 
 def check_corollary_spot() -> CheckResult:

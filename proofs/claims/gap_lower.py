@@ -79,6 +79,9 @@ CLAIMS = [
         checks=(Check("threshold sin(asin 4eps)/4 = eps", model_a.check_threshold),
                 Check("(2/pi) asin x <= x", model_a.check_arcsin_chord, "concavity, exact")),
         proof_uses=("gap.lower.K2_sector", "gap.lower.kink_angle"), proof=f"{DOC}#theorem-a", tags=RECON,
+        prose_steps=("K2 at a = b = alpha': min(alpha', alpha') = alpha' (definitional)",
+                     "no kink within arcsin(4 eps) => the network is linear on a cone of half-angle > arcsin(4 eps)",
+                     "union bound over the n units"),
         sketch="No kink line within arcsin(4 eps) of the target's => network linear on that cone => K2 error > eps.",
     ),
     Claim(
@@ -129,6 +132,8 @@ CLAIMS = [
         statement=r"$\rho(x)=\frac12\int_{|x|}^\infty e^{-r^2/2}dr=\sqrt{\pi/8}\,\mathrm{erfc}(|x|/\sqrt2)\le\rho(0)=\sqrt{\pi/8}$.",
         source="new", kind="lemma", sympy="sqrt(pi/8)*erfc(Abs(x)/sqrt(2)) <= sqrt(pi/8)",
         checks=(Check("density and maximum", model_b.check_density),),
+        prose_steps=("change of variables v = c/r in the product density (definitional)",
+                     "independence of c and the angle: the polar factorisation of N(0, I_2)"),
         proof=f"{DOC}#b3-density", tags=RECON,
     ),
     Claim(
@@ -138,6 +143,12 @@ CLAIMS = [
                    r"$D_\delta\sigma(\sin(\cdot-\kappa))(m)=(\sin(\delta-|m-\kappa|))_+$ if $|m-\kappa|+\delta<\pi$; "
                    r"window in the cap: $|\sum c_i\sin(\delta-|m-\kappa_i|)|\le2(1+\cos\delta)\varepsilon$."),
         source="new", kind="lemma", checks=(Check("kernel identities", model_b.check_kernel),),
+        prose_steps=("sign conditions: sin >= 0 on [0, pi] and <= 0 on [-pi, 0], so in each case of x = m - kappa "
+                     "(|x| + delta < pi) sigma(sin) is sin or 0 at the three points",
+                     "cases -delta < x < 0 and x <= -delta: only the right point (or none) is past the kink; "
+                     "the values sin(x + delta) = sin(delta - |x|) and 0 are definitional",
+                     "window: the constraint |D h| <= 2(1 + cos delta) eps follows from |h - cos| <= eps at three points "
+                     "(triangle inequality)"),
         proof=f"{DOC}#b4-kernel", tags=RECON,
     ),
     Claim(
@@ -175,6 +186,9 @@ CLAIMS = [
         predicates=model_b.THEOREM_B_HYPOTHESES,
         checks=(Check("W integral", model_b.check_W_integral), Check("series", model_b.check_series)),
         corroborations=(Check("Jacobian k <= 6", model_b.check_jacobian_small_k),),
+        prose_steps=("for every k the map from sorted kinks to the charged gaps has Jacobian 1 (unit-triangular); "
+                     "machine-checked only for k <= 6 (corroboration)",
+                     "union over kept sets S with C(n, k) k! <= n^k and ordered kinks of density k!/pi^k"),
         proof_uses=("gap.lower.B_slice_reduction", "gap.lower.B_cap", "gap.lower.B_kinks",
                     "gap.lower.B_lemma1_small_ball", "gap.lower.B_lemma2_charging"),
         proof=f"{DOC}#theorem-b", tags=RECON + ("exponent 1/(eps log(1/eps))",),
@@ -182,12 +196,15 @@ CLAIMS = [
     ),
     Claim(
         id="gap.lower.theorem_B_numeric",
-        title="Model B corollary: eps <= 0.1 and n <= 1/(20 eps log(1/eps)) => failure probability >= 0.64",
+        title="Model B corollary: n <= 1/(20 eps log(1/eps)) => failure probability >= 0.64 (content only for eps <= 0.0111)",
         statement=(r"For $0<\varepsilon\le 1/10$ and $n\le 1/(20\varepsilon\log(1/\varepsilon))$: $q\le0.130$ (with $C_1=\pi\sqrt{2\pi}$) "
-                   r"and $P(\text{no }S\text{ reaches }\varepsilon)\ge0.64$."),
+                   r"and $P(\text{no }S\text{ reaches }\varepsilon)\ge0.64$. It has content (admits $n\ge1$) exactly for "
+                   r"$\varepsilon\le\varepsilon_c$, $0.01111<\varepsilon_c<0.01112$ the root of $\varepsilon\log(1/\varepsilon)=1/20$; "
+                   r"on $(\varepsilon_c,1/10]$ only $n=0$ is admitted."),
         source="new", kind="corollary", sympy="model_B_failure_probability(n, epsilon) >= 16/25",
         checks=(Check("reparametrisation s = log(1/eps)", model_b.check_corollary_reparam),
-                Check("ball inequalities", model_b.check_corollary_numbers)),
+                Check("ball inequalities", model_b.check_corollary_numbers),
+                Check("range with content", model_b.check_corollary_content_range)),
         corroborations=(Check("spot values of eps", model_b.check_corollary_spot),),
         proof_uses=("gap.lower.theorem_B", "gap.lower.B_kinks"), proof=f"{DOC}#b7-numeric-corollary", tags=RECON,
     ),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import sympy as sp
+
 from prunecert.checks.levels import Level
 from prunecert.checks.result import CheckResult
 from prunecert.proofs.registry import Check, Claim
@@ -38,11 +40,26 @@ def check_one_layer_identity() -> CheckResult:
 
 
 def check_lagrange() -> CheckResult:
+    """||A x||^2 <= ||A||_F^2 ||x||^2 for every size: Cauchy-Schwarz per row for a symbolic row length n
+    (the discriminant argument, each step a sympy fact with n a Symbol), then the sum over m rows
+    (symbolic m): sum_i R_i X = X sum_i R_i.  (Lagrange's identity for lengths 1..5 is a spot check.)"""
     from prunecert.bounds.random_magnitude.perturbation import lagrange_identity
+    from prunecert.proofs.claims.gap_upper import cauchy_schwarz_parts
 
     t0 = time.perf_counter()
-    ok = all(lagrange_identity(n) for n in range(1, 6))
-    return _res(ok, "sympy-identity", t0, "Lagrange identity for rows of length 1..5")
+    cs = cauchy_schwarz_parts()
+    m = sp.Symbol("m", integer=True, positive=True)
+    i = sp.Symbol("i", integer=True)
+    R = sp.IndexedBase("R", nonnegative=True)
+    X = sp.Symbol("X", nonnegative=True)
+    row_sum = sp.simplify(sp.Sum(R[i] * X, (i, 1, m)) - X * sp.Sum(R[i], (i, 1, m))) == 0
+    spot = all(lagrange_identity(n) for n in range(1, 6))
+    ok = cs["ok"] and row_sum and spot
+    if not ok:
+        return CheckResult(Level.UNKNOWN, "sympy-symbolic-sum", time.perf_counter() - t0,
+                           f"not confirmed: {cs['parts']}, row_sum={row_sum}, spot={spot}")
+    return _res(True, "sympy-symbolic-sum", t0, "Cauchy-Schwarz for symbolic row length n, summed over "
+                "symbolic m rows; Lagrange identity spot-checked for lengths 1..5")
 
 
 def check_induction() -> CheckResult:
@@ -265,7 +282,8 @@ CLAIMS = [
         id="seed002.frobenius", kind="lemma", source="new", seed="002",
         title="Spectral norm at most Frobenius norm (also for block matrices of block norms)",
         statement=r"\|Ax\|_2 \le \|A\|_F\|x\|_2; \; \|[T_{oc}]\|_2 \le \|(\|T_{oc}\|_2)_{oc}\|_F",
-        checks=(Check("lagrange-identity", check_lagrange),),
+        checks=(Check("cauchy-schwarz-every-size", check_lagrange),),
+        prose_steps=("block form: ||sum_c T_oc x_c|| <= sum_c ||T_oc|| ||x_c|| (triangle inequality of the norm)",),
         proof=f"{DOC}#frobenius", tags=("perturbation",)),
     Claim(
         id="seed002.perturbation", kind="theorem", source="new", seed="002",

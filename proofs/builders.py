@@ -54,7 +54,8 @@ from prunecert.checks.levels import Level, Tri
 from prunecert.checks.result import CheckResult
 from prunecert.proofs.registry import Check
 
-__all__ = ["prove_inequality", "identity", "smt_decide", "instance_check", "monte_carlo", "python_check"]
+__all__ = ["prove_inequality", "identity", "smt_decide", "instance_check", "monte_carlo", "python_check",
+           "hypothesis"]
 
 BoxSpec = tuple[tuple[str, tuple[str, str]], ...]   # picklable, ordered ((name, (lo, hi)), ...)
 
@@ -319,14 +320,25 @@ def _run_identity(lhs: str, rhs: str, spec: BoxSpec | None, points: int, seed: i
                     a["nonpositive"] = True
                 sub[sp.Symbol(nm, real=True)] = sp.Symbol(nm, **a)
             diff = diff.xreplace(sub)
-        zero = sp.simplify(diff) == 0 or sp.simplify(sp.expand(sp.expand_log(diff))) == 0
-        method = "sympy.simplify"
+        # equivalence transformations only (each keeps the value wherever the sides are defined)
+        strategies = (("sympy.simplify", lambda d: sp.simplify(d)),
+                      ("sympy.simplify after expand_log", lambda d: sp.simplify(sp.expand(sp.expand_log(d)))),
+                      ("sympy.simplify after expand_trig", lambda d: sp.simplify(sp.expand_trig(d))),
+                      ("sympy.simplify of the exponential form", lambda d: sp.simplify(d.rewrite(sp.exp))))
+        zero, method = False, "sympy.simplify"
+        for method, f in strategies:
+            if f(diff) == 0:
+                zero = True
+                break
+            if time.perf_counter() - t0 > timeout:
+                break
     if zero:
         where = "at every real point" if spec is None else "at every point of the box (both sides proved defined there)"
         return _result(Level.PROVED, f"sympy-identity ({method})", t0, f"lhs - rhs = 0 {where}",
                        data=data, certificate={**cert, "level": "PROVED", "method": method})
     return _result(Level.UNKNOWN, "sympy-identity", t0,
-                   f"{method} does not reduce lhs - rhs to 0, and no rational test point showed a difference",
+                   "sympy (simplify; after expand_log, expand_trig; exponential form) does not reduce lhs - rhs "
+                   "to 0, and no rational test point showed a difference",
                    data=data)
 
 
@@ -561,3 +573,70 @@ def _run_python(target: str, base_dir: str | None) -> CheckResult:
 
     fn = import_target(target, base_dir)
     return fn()
+
+
+# ----------------------------------------------------------------------------- hypotheses
+
+def _split_chain(text: str) -> list[str]:
+    """``"0 < t <= 1"`` -> ``["0 < t", "t <= 1"]`` (each link a relation the parser reads)."""
+    import ast
+
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"hypothesis {text.strip()!r}: not a relation ({exc.msg})") from None
+    body = tree.body
+    if not isinstance(body, ast.Compare):
+        raise ExpressionError(f"hypothesis {text.strip()!r}: expected a relation such as '0 < t <= 1'")
+    src = text.strip()
+    parts = [ast.get_source_segment(src, n) for n in [body.left, *body.comparators]]
+    ops = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+    out = []
+    for a, op, b in zip(parts, body.ops, parts[1:]):
+        if type(op) not in ops:
+            raise ExpressionError(f"hypothesis {src!r}: only <, <=, >, >= are supported")
+        out.append(f"{a} {ops[type(op)]} {b}")
+    return out
+
+
+def _hypothesis_holds(relations: tuple[str, ...], **values) -> bool:
+    from prunecert.checks.rigorous.expr import parse_relation
+
+    for rel in relations:
+        lhs, op, rhs = parse_relation(rel, sorted(values))
+        t = _holds_exact(lhs, op, rhs, values)
+        if t is Tri.UNDECIDED:
+            raise InputError(f"hypothesis {rel!r} cannot be decided at {values} (equality of irrationals?)")
+        if t is Tri.FALSE:
+            return False
+    return True
+
+
+def hypothesis(text: str, holds: str | None = None, *, integers: Iterable[str] = ()):
+    """A hypothesis as code: ``text`` to read, decided exactly by the relation ``holds``
+    (default: ``text`` itself; chains such as ``"0 < eps <= 1/4"`` allowed).  Its parameters are
+    the variables of the relation; ``integers`` names those that must be integers.
+
+    >>> h = hypothesis("0 < t <= 157/100")
+    >>> h.params, h.decide({"t": "1"}), h.decide({"t": "2"})
+    (('t',), True, False)
+    """
+    from prunecert.checks.hypotheses import Hypothesis
+    from prunecert.checks.rigorous.expr import parse_relation
+
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"hypothesis: expected a text, got {text!r}")
+    rels = tuple(_split_chain(holds if holds is not None else text))
+    params: list[str] = []
+    for r in rels:
+        lhs, _, rhs = parse_relation(r, None)
+        for s in sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name):
+            if s.name not in params:
+                params.append(s.name)
+    if not params:
+        raise ExpressionError(f"hypothesis {text.strip()!r} names no parameter")
+    ints = tuple(str(i) for i in integers)
+    bad = sorted(set(ints) - set(params))
+    if bad:
+        raise InputError(f"hypothesis {text.strip()!r}: integers {bad} are not among its parameters {params}")
+    return Hypothesis(text.strip(), tuple(params), functools.partial(_hypothesis_holds, rels), ints)

@@ -11,7 +11,8 @@ Schema (every problem is reported once, with its line and field)::
     source = "new"                      # "new" or where it is from ("literature: ...", "referee report")
     proof = "jordan.md#proof"           # written argument: a file relative to this one [#anchor], or a URL
     sketch = "sin is concave on [0, pi]"
-    hypotheses = ["0 <= t <= pi/2"]
+    hypotheses = ["0 <= t <= 157/100", "t is an angle", { text = "n >= 2", integers = ["n"] }]
+    prose_steps = ["concavity of sin"]   # steps of the written proof no check covers
     uses = []                           # statement dependencies: local keys or full ids
     proof_uses = ["gap.lower.K2_sector"]   # proof dependencies: local keys or full ids
     tags = []
@@ -56,7 +57,7 @@ from prunecert.proofs.registry import Check, Claim
 
 KINDS = ("theorem", "lemma", "corollary", "constant", "definition", "conjecture")
 CLAIM_FIELDS = {"title", "statement", "kind", "source", "proof", "sketch", "hypotheses", "uses", "proof_uses",
-                "tags", "checks", "corroborations"}
+                "tags", "checks", "corroborations", "prose_steps"}
 COMMON_CHECK_FIELDS = {"type", "name", "description", "slow"}
 CHECK_FIELDS = {
     "prove": ({"relation", "box"}, {"timeout", "prec"}),
@@ -308,6 +309,45 @@ def _build_check(ctx: _Ctx, spec: Any, where: tuple, base_dir: Path) -> Check | 
 _FAIL = object()
 
 
+def _hypotheses(ctx: _Ctx, tbl: dict, where: tuple):
+    """(texts, predicates): a string is a hypothesis's text, and also its predicate when it reads
+    as a relation ("0 < t <= 1"); a table { text, holds, integers } states the predicate apart."""
+    from prunecert.proofs.builders import hypothesis
+
+    raw = tbl.get("hypotheses", [])
+    if not isinstance(raw, list):
+        ctx.err(where + ("hypotheses",), "expected a list of strings or tables { text, holds, integers }")
+        return (), ()
+    texts, preds = [], []
+    for i, h in enumerate(raw):
+        w = where + ("hypotheses",)
+        if isinstance(h, str) and h.strip():
+            texts.append(h.strip())
+            try:
+                preds.append(hypothesis(h))
+            except InputError:
+                pass                     # prose: a model assumption, not a statement about parameters
+        elif isinstance(h, dict):
+            extra = sorted(set(h) - {"text", "holds", "integers"})
+            if extra or not isinstance(h.get("text"), str) or not h["text"].strip():
+                ctx.err(w, f"hypothesis {i + 1}: expected {{ text = \"...\", holds = \"...\", integers = [...] }}"
+                           + (f"; unknown field(s) {extra}" if extra else ""))
+                continue
+            ints = h.get("integers", [])
+            if not isinstance(ints, list) or not all(isinstance(x, str) for x in ints):
+                ctx.err(w, f"hypothesis {i + 1}: integers must be a list of parameter names")
+                continue
+            try:
+                preds.append(hypothesis(h["text"], h.get("holds"), integers=ints))
+            except InputError as exc:
+                ctx.err(w, f"hypothesis {i + 1}: {exc}")
+                continue
+            texts.append(h["text"].strip())
+        else:
+            ctx.err(w, f"hypothesis {i + 1}: expected a string or a table, got {h!r:.40}")
+    return tuple(texts), tuple(preds)
+
+
 def _ok(v):
     return None if v is _FAIL else v
 
@@ -401,12 +441,13 @@ def parse_claim_file(text: str, path: str | Path = "<claims>", *, known_ids: Ite
             names = [c.name for c in checks[f]]
             for n in {n for n in names if names.count(n) > 1}:
                 ctx.err(where + (f,), f"two {f} named {n!r}: give each a distinct name = \"...\"")
-        hyps = _str_list(ctx, tbl, "hypotheses", where)
+        hyps, preds = _hypotheses(ctx, tbl, where)
         tags = _str_list(ctx, tbl, "tags", where)
+        prose = _str_list(ctx, tbl, "prose_steps", where)
         if title is None or statement is None or kind not in KINDS:
             continue
         out.append(Claim(id=local[key], title=title, statement=statement, source=source, kind=kind,
-                         hypotheses=hyps, checks=checks["checks"], corroborations=checks["corroborations"],
+                         hypotheses=hyps, predicates=preds, prose_steps=prose, checks=checks["checks"], corroborations=checks["corroborations"],
                          uses=deps["uses"], proof_uses=deps["proof_uses"], proof=proof, sketch=sketch, tags=tags))
     if ctx.problems:
         ctx.problems.sort(key=lambda p: (p[0] or 0))

@@ -14,6 +14,7 @@ The public claim API (imported on first use, so ``import prunecert`` stays cheap
 * :class:`Claim`, :class:`Check`, :class:`CheckResult`, :class:`Level` -- claims as data;
 * check builders :func:`prove_inequality`, :func:`identity`, :func:`smt_decide`,
   :func:`instance_check`, :func:`monte_carlo`, :func:`python_check`;
+* :func:`hypothesis` -- a hypothesis as code (text + exact predicate), for ``Claim(predicates=...)``;
 * :func:`verify` -- evaluate your claims together with the shipped ones;
   :func:`load_claims` -- the claims of a claim file (TOML) or a module.
 
@@ -39,6 +40,8 @@ _LAZY = {
     "instance_check": ("prunecert.proofs.builders", "instance_check"),
     "monte_carlo": ("prunecert.proofs.builders", "monte_carlo"),
     "python_check": ("prunecert.proofs.builders", "python_check"),
+    "hypothesis": ("prunecert.proofs.builders", "hypothesis"),
+    "Hypothesis": ("prunecert.checks.hypotheses", "Hypothesis"),
     "verify": ("prunecert.proofs.user_claims", "verify"),
     "load_claims": ("prunecert.proofs.user_claims", "load_claims"),
 }

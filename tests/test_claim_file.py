@@ -3,6 +3,7 @@ import textwrap
 
 import pytest
 
+from prunecert.checks.errors import InputError
 from prunecert.checks.levels import Level
 from prunecert.proofs.claim_file import ClaimFileError, LineIndex, parse_claim_file
 
@@ -12,7 +13,7 @@ GOOD = textwrap.dedent('''\
     [claims.jordan]
     title = "Jordan"
     statement = "sin t >= 2t/pi"
-    hypotheses = ["0 <= t <= 157/100"]
+    hypotheses = ["0 <= t <= 157/100", "t is an angle", { text = "n >= 2", integers = ["n"] }]
 
     [[claims.jordan.checks]]
     type = "prove"
@@ -38,7 +39,14 @@ def test_good_file_parses_to_namespaced_claims():
     assert cs["mine.composed"].proof_uses == ("mine.jordan", "gap.lower.K2_sector")
     assert [c.name for c in cs["mine.jordan"].checks] == ["prover"]
     assert cs["mine.jordan"].corroborations[0].run().level is Level.EVIDENCE
-    assert cs["mine.jordan"].hypotheses == ("0 <= t <= 157/100",)
+    j = cs["mine.jordan"]
+    assert j.hypotheses == ("0 <= t <= 157/100", "t is an angle", "n >= 2")
+    assert [h.text for h in j.predicates] == ["0 <= t <= 157/100", "n >= 2"]   # prose stays text
+    j.require(t="3/2", n=2)
+    with pytest.raises(InputError, match="0 <= t <= 157/100"):
+        j.require(t="8/5")
+    with pytest.raises(InputError, match="integer"):
+        j.require(n="5/2")
 
 
 BAD = textwrap.dedent('''\

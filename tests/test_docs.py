@@ -23,7 +23,7 @@ def _run_doctests(path: Path) -> None:
     assert res.failed == 0, f"{res.failed} example(s) of {path.name} failed (see output above)"
 
 
-@pytest.mark.parametrize("page", ["levels.md", "api.md", "tutorial.md"])
+@pytest.mark.parametrize("page", ["levels.md", "api.md", "tutorial.md", "verify-your-own-lemma.md"])
 def test_page_examples_run(page):
     """Every `>>>` example of the page is executed against the current code."""
     _run_doctests(DOCS / page)

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -107,16 +108,35 @@ MODULE = textwrap.dedent('''\
     ''')
 
 
-def test_raising_hanging_and_broken_checks_are_unknown_others_run(tmp_path, capsys):
+def test_raising_and_broken_checks_are_unknown_others_run(tmp_path, capsys):
     f = write(tmp_path, "mymod.py", MODULE)
-    code, out, err = run_cli(capsys, "verify", "--claims", str(f), "--json", "--timeout", "8", "--jobs", "2")
+    code, out, err = run_cli(capsys, "verify", "--claims", str(f), "mymod.raises", "mymod.fine", "mymod.broken_import",
+                             "--json", "--jobs", "2")
     by = {c["id"]: c for c in json.loads(out)["claims"]}
     assert by["mymod.raises"]["level"] == "UNKNOWN" and "the user's check exploded" in by["mymod.raises"]["reason"]
-    assert by["mymod.hangs"]["level"] == "UNKNOWN" and "timed out" in by["mymod.hangs"]["reason"]
     assert by["mymod.broken_import"]["level"] == "UNKNOWN"
     assert "no_such_module_for_prunecert" in by["mymod.broken_import"]["reason"]
     assert by["mymod.fine"]["level"] == "PROVED"
     assert code == 0
+
+
+def test_hanging_user_check_hits_the_time_limit(tmp_path, capsys):
+    f = write(tmp_path, "mymod.py", MODULE)
+    t0 = time.perf_counter()
+    code, out, err = run_cli(capsys, "verify", "--claims", str(f), "mymod.hangs", "--json", "--timeout", "3")
+    by = {c["id"]: c for c in json.loads(out)["claims"]}
+    assert by["mymod.hangs"]["level"] == "UNKNOWN" and "timed out" in by["mymod.hangs"]["reason"]
+    assert time.perf_counter() - t0 < 60          # the check sleeps 600 s
+
+
+def test_user_checks_get_a_default_time_limit():
+    from argparse import Namespace
+
+    from prunecert.cli.verify import USER_TIMEOUT, job_timeout
+
+    lim = job_timeout(Namespace(timeout=None), {"mine.a"})
+    assert lim(("mine.a", 0, False)) == USER_TIMEOUT and lim(("gap.lower.K2_sector", 0, False)) is None
+    assert job_timeout(Namespace(timeout=5.0), {"mine.a"}) == 5.0
 
 
 def test_collision_with_shipped_id_is_exit_3(tmp_path, capsys):

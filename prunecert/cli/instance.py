@@ -10,7 +10,14 @@ within the budget.  best_error {lo, hi} encloses the best error over all masks. 
 the block construction is reported separately under ``construction`` (reaches_eps speaks only of
 that one mask).  Every field is listed in docs/instances.md.
 
-Exit code 0 achievable true, 1 achievable false, 2 undecided, 3 bad input.
+--optimum (neuron mode): the certified optimum itself, eps optional -- best_error {lo, hi}, the
+subset achieving hi, lower_complete, exact (hi - lo <= 1e-4 hi) and the method (HiGHS incumbents,
+lower bound from a certified LP/interval tree, prunecert.checks.instances.neuron_milp); with --eps
+also achievable, and below the optimum still the best subset found and the certified lo.
+--certificate FILE writes a certificate that ``prunecert recheck FILE`` re-verifies.
+
+Exit code 0 achievable true, 1 achievable false, 2 undecided, 3 bad input; with --optimum and
+no --eps: 0 when the optimum is certified exactly (hi - lo <= 1e-4 hi), else 2.
 """
 from __future__ import annotations
 
@@ -30,7 +37,11 @@ def register(subparsers) -> None:
         description=__doc__.splitlines()[0])
     p.add_argument("network", metavar="NET.json")
     p.add_argument("--mode", choices=["weight", "neuron"], required=True)
-    p.add_argument("--eps", required=True, help="accuracy (decimal or fraction, > 0)")
+    p.add_argument("--eps", help="accuracy (decimal or fraction, > 0); required unless --optimum")
+    p.add_argument("--optimum", action="store_true",
+                   help="neuron mode: certify the optimal error itself (HiGHS incumbents + certified tree)")
+    p.add_argument("--certificate", metavar="FILE",
+                   help="with --optimum: write a certificate for 'prunecert recheck'")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (default 60)")
     p.set_defaults(func=run)
@@ -123,6 +134,12 @@ def _fit(lines: list[str], width: int) -> str:
 def run(args) -> int:
     from prunecert.checks.instances.network import Network
 
+    if getattr(args, "optimum", False):
+        return _run_optimum(args)
+    if args.eps is None:
+        raise InputError("--eps is required (or use --optimum in neuron mode)")
+    if getattr(args, "certificate", None):
+        raise InputError("--certificate needs --optimum")
     eps = _eps(args.eps)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a finite number > 0")
@@ -138,3 +155,41 @@ def run(args) -> int:
         con = out_console()
         con.print(_fit(render(out), con.width))
     return EXIT[out["achievable"]]
+
+
+def _run_optimum(args) -> int:
+    from prunecert.checks.instances.network import Network
+    from prunecert.checks.instances.neuron_milp import optimum
+    from prunecert.cli._render import check_output_path, write_json
+
+    if args.mode != "neuron":
+        raise InputError("--optimum is available in neuron mode only")
+    eps = None if args.eps is None else _eps(args.eps)
+    if not (args.timeout > 0 and math.isfinite(args.timeout)):
+        raise InputError("--timeout must be a finite number > 0")
+    if args.certificate:
+        check_output_path(args.certificate, "--certificate")
+    net = Network.from_json(args.network)
+    with err_console.status(f"neuron optimum, n = {net.n}, d = {net.d}") as status:
+        res = optimum(net, timeout=args.timeout, eps=eps, certificate=bool(args.certificate),
+                      progress=lambda msg: status.update(f"neuron optimum: {msg}"))
+    out = res.to_json()
+    if args.certificate:
+        if res.cert is None:
+            out["certificate"] = None
+            err_console.print("no certificate written (no units: nothing to search)")
+        else:
+            write_json(res.cert, args.certificate)
+            out["certificate"] = str(args.certificate)
+    if args.json:
+        print_json(out)
+    else:
+        lines = render(out)
+        lines.insert(4, f"exact: {_v(out['exact'])}   tree: {out['tree'].get('nodes', 0)} nodes, "
+                        f"complete {_v(out['tree'].get('complete', True))}")
+        if args.certificate:
+            lines.append(f"certificate: {_v(out['certificate'])}")
+        print("\n".join(lines))
+    if eps is not None:
+        return EXIT[out["achievable"]]
+    return 0 if out["exact"] and out["lower_complete"] else 2

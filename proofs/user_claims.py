@@ -344,7 +344,7 @@ def verify(claims: Iterable[Claim] | str, ids: Iterable[str] | None = None, *, s
         src = load_source(str(claims))
     else:
         claims = list(claims)
-        src = Source("python", [resolve_proof(c, None, "python") if isinstance(c, Claim) else c for c in claims],
+        src = Source("Python", [resolve_proof(c, None, "Python") if isinstance(c, Claim) else c for c in claims],
                      kind="module")
     with using([src]) as new:
         want = list(ids) if ids is not None else list(new)

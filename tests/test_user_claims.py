@@ -204,3 +204,20 @@ def test_entry_point_claims_listed_and_verified(tmp_path):
     assert [c["level"] for c in rep["claims"]] == ["UNKNOWN"]      # checked, but no written proof
     assert "no written glue" in rep["claims"][0]["reason"]
     assert rep["claims"][0]["checks"][0]["level"] == "PROVED"
+
+
+def test_module_that_hangs_while_loading_is_stopped(tmp_path, capsys, monkeypatch):
+    import prunecert.proofs.user_claims as uc
+
+    monkeypatch.setattr(uc, "LOAD_TIMEOUT", 1.0)
+    f = write(tmp_path, "slowload.py", "while True:\n    pass\n")
+    t0 = time.perf_counter()
+    code, out, err = run_cli(capsys, "verify", "--claims", str(f))
+    assert code == 3 and "still running after 1 s" in err and time.perf_counter() - t0 < 30
+
+
+def test_module_printing_while_loading_keeps_json_stdout_clean(tmp_path, capsys):
+    f = write(tmp_path, "noisy.py", 'print("hello from the user module")\nfrom prunecert import Claim\n'
+                                    'CLAIMS = [Claim("noisy.c", "c", "s", source="literature: x")]\n')
+    code, out, err = run_cli(capsys, "verify", "--claims", str(f), "--json")
+    assert code == 0 and json.loads(out)["claims"][0]["level"] == "CLAIMED"

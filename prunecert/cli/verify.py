@@ -66,7 +66,8 @@ def user_claims_loaded(args):
     from prunecert.cli._render import err_console
     from prunecert.proofs.user_claims import gather, using
 
-    loaded, broken = gather(args.claims)
+    with stdout_to_stderr():          # a user module that prints while loading must not corrupt stdout
+        loaded, broken = gather(args.claims)
     for b in broken:
         err_console.print(f"prunecert: warning: {b.origin}: {b.error} (its claims are skipped)",
                           markup=False, highlight=False)

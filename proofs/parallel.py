@@ -11,6 +11,14 @@ change the numbers of the next job in the same process.  Workers are started wit
 state); a worker receives the Check itself, pickled by reference to its module-level
 ``run`` function, and imports only that function's module.
 
+Why ``verify`` keeps this process pool rather than the Dask sweep layer
+(:mod:`prunecert.checks.sweep`, which runs the experiments): ``verify --timeout`` is a *hard* per-check
+limit -- a check that overruns is reported UNKNOWN and the process running it is killed, so a hanging
+SMT call or a runaway prover cannot hold the run.  Dask cannot stop a task that is running (cancelling
+a future only forgets it; the worker thread runs on), so a per-check hard limit would need a worker
+restart per overdue check.  The checks are also short and many, where a pool of spawned processes
+costs less than a scheduler.
+
 >>> from prunecert.proofs.parallel import make_runner
 >>> runner = make_runner(jobs=1)
 >>> runner([])

@@ -36,8 +36,11 @@ Two target sets: "unit" (w uniform on the unit sphere, the requested rows) and "
 halved, so |w_j| <= 1/2; same u, v).  eps: the requested {0.1, 0.05, 0.02, 0.01, 0.005} and extra
 {0.001, 0.0005, 0.0001}.
 
-Options: --seeds K (default 50, for quick checks), --out-md / --out-json (default: the docs files),
---workers W (default 2 processes).  Progress bar on stderr; markdown table on stdout.
+Options: --seeds K (default 50, for quick checks), --out-md / --out-json (default: the docs files).
+One sweep task per (d, target, seed) (:func:`scan_seed`), run by prunecert's sweep layer: a Dask
+LocalCluster by default (--workers N processes, 0 = in this process), or an existing cluster
+(--scheduler ADDRESS); every finished seed is kept in --store (default out/weight_table.sqlite), so an
+interrupted run resumes.  Progress on stderr; markdown table on stdout.
 """
 from __future__ import annotations
 
@@ -48,7 +51,6 @@ import os
 import platform
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from fractions import Fraction
 from pathlib import Path
 
@@ -254,7 +256,7 @@ def analyse(results: list[dict], seeds: int) -> dict:
     return out
 
 
-def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int, n_budget: int) -> str:
+def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int, n_budget: int, results: list) -> str:
     need = quantile_index(seeds, QUANTILE) + 1
     r_ci, s_ci = order_stat_ci(seeds, QUANTILE)
     L = ["# Weight pruning: measured and proved widths", "",
@@ -311,44 +313,40 @@ def render(an: dict, seeds: int, runtime: float, workers: int, n_cert: int, n_bu
         L.append("")
     L += [f"Grid: m = 1 … {M_MAX[2]} units per block (n ≤ {2 * M_MAX[2]} for d = 2, ≤ {3 * M_MAX[3]} for d = 3). "
           f"Calls of `sup_error`: {n_cert} ({n_budget} ran out of budget and counted as failures). "
-          f"Run time: {runtime:.0f} s with {workers} worker process(es) on {os.cpu_count()} cores "
+          f"Compute time: {sum(r['seconds'] for r in results):.0f} s summed over the seeds' tasks; "
+          f"last run: {runtime:.0f} s wall with {workers} worker process(es) on {os.cpu_count()} cores "
           f"(shared machine).", ""]
     return "\n".join(L)
 
 
 def main(argv=None) -> None:
+    from prunecert.checks.sweep import Sweep
+    from prunecert.cli import _sweep
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=SEEDS)
-    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out-md", default=str(ROOT / "docs" / "weight-pruning-table.md"))
     ap.add_argument("--out-json", default=str(ROOT / "docs" / "data" / "weight_table.json"))
+    _sweep.add_arguments(ap, store_default="out/weight_table.sqlite")
     args = ap.parse_args(argv)
-    if args.seeds < 5 or args.workers < 1:
-        ap.error("need --seeds >= 5 and --workers >= 1")
-    from prunecert.cli._render import progress
+    if args.seeds < 5:
+        ap.error("need --seeds >= 5")
+    if args.store is None:
+        (ROOT / "out").mkdir(exist_ok=True)
+        args.store = str(ROOT / "out" / "weight_table.sqlite")
 
     t0 = time.perf_counter()
-    jobs = [(d, s, tg) for d in DIMS for tg in TARGETS for s in range(args.seeds)]
-    # the slowest jobs (d = 3) first, so the two workers finish together
-    jobs.sort(key=lambda j: -j[0])
-    results = []
-    with progress() as bar:
-        task = bar.add_task("weight table (d, target, seed)", total=len(jobs))
-        if args.workers == 1:
-            for j in jobs:
-                results.append(scan_seed(*j))
-                bar.advance(task)
-        else:
-            with ProcessPoolExecutor(max_workers=args.workers) as ex:
-                futs = [ex.submit(scan_seed, *j) for j in jobs]
-                for fu in as_completed(futs):
-                    results.append(fu.result())
-                    bar.advance(task)
+    # the slowest tasks (d = 3) first, so the workers finish together
+    params = [{"d": d, "seed": s, "target": tg} for d in sorted(DIMS, reverse=True) for tg in TARGETS
+              for s in range(args.seeds)]
+    with _sweep.open_store(args, None) as store:
+        sweep = _sweep.run(Sweep("weight-table", scan_seed), params, args, store, "weight table")
+    results = sweep.results
     runtime = time.perf_counter() - t0
     an = analyse(results, args.seeds)
     n_cert = sum(r["certifications"] for r in results)
     n_budget = sum(r["certification_timeouts"] for r in results)
-    md = render(an, args.seeds, runtime, args.workers, n_cert, n_budget)
+    md = render(an, args.seeds, runtime, sweep.workers, n_cert, n_budget, results)
     Path(args.out_md).write_text(md)
     import flint
     import scipy
@@ -363,7 +361,8 @@ def main(argv=None) -> None:
                         "certified by prunecert.checks.instances.superror.sup_error (decide mode) or the analytic bound",
               "versions": {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
                            "python-flint": flint.__version__},
-              "runtime_seconds": round(runtime, 1), "workers": args.workers,
+              "runtime_seconds": round(runtime, 1), "workers": sweep.workers, "where": sweep.where,
+              "tasks_from_store": sweep.from_store,
               "results": sorted(results, key=lambda r: (r["d"], r["target"], r["seed"]))}
     Path(args.out_json).parent.mkdir(parents=True, exist_ok=True)
     res = record.pop("results")

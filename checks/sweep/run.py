@@ -38,10 +38,11 @@ class SweepRun:
     from_store: int                    # of them, found in the store
     computed: int                      # of them, computed in this run
     wall_seconds: float                # this run, from first submission to last result
-    task_seconds: float                # sum of the computed tasks' own run times
+    task_seconds: float                # sum of the computed tasks' own run times (wall)
     where: str                         # serial | local | remote
     workers: int                       # threads that ran tasks (1 for serial)
     startup_seconds: float = 0.0       # cluster start / connect
+    task_cpu_seconds: float = 0.0      # sum of the computed tasks' CPU times (their processes)
     workers_seen: set = field(default_factory=set)
 
 
@@ -72,6 +73,7 @@ def run_sweep(sweep: Sweep, params: Sequence[dict], *, store: Store, spec: ExecS
         done[key] = json.loads(out["result"])
         run.computed += 1
         run.task_seconds += out["seconds"]
+        run.task_cpu_seconds += out.get("cpu_seconds", 0.0)
         run.workers_seen.add(out["worker"])
         progress(len(done), len(unique))
 
@@ -125,7 +127,7 @@ def _run_on(cluster: Cluster, sweep: Sweep, todo, record, run: SweepRun, window:
                 hint = (" (it was running on workers that died; out of memory?)" if name == "KilledWorker" else "")
                 if isinstance(out, PrunecertError):
                     raise out
-                raise SweepError(f"task {sweep.name} {canonical_params(todo, key)} failed: {name}: {out}{hint}")
+                raise SweepError(f"task {sweep.name} {_params_of(todo, key)} failed: {name}: {out}{hint}")
             if out["code"] != mine:
                 raise SweepError(f"worker {out['worker']} runs different prunecert code ({out['code']} != {mine}); "
                                  "install the same version on every worker")
@@ -147,7 +149,7 @@ def _run_on(cluster: Cluster, sweep: Sweep, todo, record, run: SweepRun, window:
         run.wall_seconds = time.perf_counter() - t0
 
 
-def canonical_params(todo, key) -> str:
+def _params_of(todo, key) -> str:
     for k, p in todo:
         if k == key:
             return canonical(p)

@@ -94,12 +94,13 @@ _ONE_AT_A_TIME = threading.Lock()
 
 def run_task(fn: Callable[..., Any], params: dict) -> dict:
     """Run one task (in a worker or in this process); returns its result as canonical JSON text,
-    the seconds it took, where it ran, and the worker's package code version."""
+    the seconds it took (wall and this process's CPU), where it ran, and the worker's package code
+    version."""
     from prunecert.checks.rigorous.arith import workprec
 
     with _ONE_AT_A_TIME, workprec(53):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn(**params)
-        secs = time.perf_counter() - t0
-    return {"result": canonical(result), "seconds": secs, "worker": f"{socket.gethostname()}:{os.getpid()}",
-            "code": package_code_version()}
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"result": canonical(result), "seconds": secs, "cpu_seconds": cpu,
+            "worker": f"{socket.gethostname()}:{os.getpid()}", "code": package_code_version()}

@@ -101,3 +101,13 @@ def test_kink_exactly_at_cap_edge_stays_undecided():
     assert out["violation"] is None and out["undecided"] >= 1 and out["prec"] == gs.PRECISIONS[-1]
     tally = {}
     assert gs.isolated_kink_violation(net, res, tally=tally) is None and tally["undecided"] >= 1
+
+
+def test_search_with_the_milp_solver_at_a_width_beyond_the_exact_search():
+    from prunecert.bounds.gap.gap_search import check_search
+    from prunecert.checks.levels import Level
+
+    r = check_search(widths=(16,), dims=(2,), families=("gaussian",), solver="milp", solver_timeout=30,
+                     budget=120)
+    assert r.level == Level.CHECKED, r.detail
+    assert r.data["config"]["solver"] == "milp" and r.data["instances"] == 1

@@ -258,7 +258,8 @@ def _save_findings(findings) -> list[str]:
     return paths
 
 
-def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 60.0, families=None):
+def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 60.0, families=None,
+                 solver: str = "exact", solver_timeout: float = 20.0):
     """CHECKED: on every stated instance (6 families x widths x dims, ``per_cell`` seeded instances per
     cell) the solver's best subset satisfies the window inequality and the isolated-kink bound, every
     comparison decided in arb (re-decided at up to 640 bits when undecided).  UNKNOWN if any comparison
@@ -275,7 +276,7 @@ def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 
              "isolated_kink_bound": partial(isolated_kink_violation, tally=tally)}
     with Timer() as t:
         rep = search(props, families=fams, widths=widths, dims=dims, per_cell=per_cell, seed=0,
-                     budget=budget, solver_timeout=20.0)
+                     budget=budget, solver_timeout=solver_timeout, solver=solver)
     data = {k: v for k, v in rep.to_json().items() if k != "findings"}
     data["solver_not_proven_optimal"] = data.pop("undecided")
     data["comparisons"] = tally.get("comparisons", 0)
@@ -302,6 +303,13 @@ def check_search(widths=(5, 9), dims=(2, 3), per_cell: int = 1, budget: float = 
 
 def check_search_slow():
     return check_search(widths=(4, 6, 8, 10, 12, 14), dims=(2, 3), per_cell=3, budget=900.0)
+
+
+def check_search_wide():
+    """The same properties at widths the exact search does not reach (n = 24, 32; d = 2), on the
+    certified optima of the MILP-assisted solver (prunecert.checks.instances.neuron_milp)."""
+    return check_search(widths=(24, 32), dims=(2,), per_cell=1, budget=1200.0, solver="milp",
+                        solver_timeout=90.0)
 
 
 def _frequency_test(model: str, n: int, eps: Fraction, samples: int, bound_fn, conf: float = 0.99):

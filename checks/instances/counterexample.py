@@ -109,17 +109,31 @@ Property = Callable[[Network, NeuronResult], "dict | None"]
 def search(properties: dict[str, Property], *, families: Sequence[str] = FAMILIES,
            widths: Sequence[int] = (4, 6, 8, 10, 12, 14), dims: Sequence[int] = (2, 3),
            per_cell: int = 1, seed: int = 0, budget: float = 30.0, solver_timeout: float = 10.0,
-           model: str = "B") -> SearchReport:
+           model: str = "B", solver: str = "exact") -> SearchReport:
     """Run every property on exactly solved instances of every (family, width, dim) cell,
-    ``per_cell`` instances each, until the time budget ends (then ``complete`` is False)."""
+    ``per_cell`` instances each, until the time budget ends (then ``complete`` is False).
+
+    solver "exact": :func:`prunecert.checks.instances.neuron_subset.best_error` (widths <= 14);
+    "milp": :func:`prunecert.checks.instances.neuron_milp.optimum` (HiGHS incumbents, certified
+    lower bound; widths up to 128 -- the larger widths where the exact search does not reach)."""
     if not properties:
         raise InputError("no properties to check")
-    if max(widths) > 14 or min(widths) < 1:
-        raise InputError("widths must be in [1, 14] for the exact search")
+    if solver not in ("exact", "milp"):
+        raise InputError(f"solver must be 'exact' or 'milp', got {solver!r}")
+    cap = 14 if solver == "exact" else 128
+    if max(widths) > cap or min(widths) < 1:
+        raise InputError(f"widths must be in [1, {cap}] for the {solver} solver")
+    if solver == "milp":
+        from prunecert.checks.instances.neuron_milp import optimum
+
+        def solve(net, timeout):
+            return optimum(net, timeout=timeout, certificate=False)
+    else:
+        solve = best_error
     t0 = time.perf_counter()
     rep = SearchReport(config={"families": list(families), "widths": list(widths), "dims": list(dims),
                                "per_cell": per_cell, "seed": seed, "model": model,
-                               "properties": sorted(properties)})
+                               "properties": sorted(properties), "solver": solver})
     for rep_i in range(per_cell):
         for fam in families:
             for d in dims:
@@ -130,7 +144,7 @@ def search(properties: dict[str, Property], *, families: Sequence[str] = FAMILIE
                         return rep
                     s = seed * 10**6 + rep_i * 10**4 + 100 * n + 10 * d + FAMILIES.index(fam)
                     net = make_instance(fam, n, d, s, model)
-                    res = best_error(net, timeout=solver_timeout)
+                    res = solve(net, timeout=solver_timeout)
                     rep.instances += 1
                     rep.per_family[fam] = rep.per_family.get(fam, 0) + 1
                     if not res.lower_complete:

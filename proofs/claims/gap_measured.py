@@ -52,12 +52,15 @@ CLAIMS = [
                    r"\ge E(S)$ satisfies, in every checked slice plane and cap window, "
                    r"$|D_\delta h_S(m)|\le 2(1+\cos\delta)\varepsilon$ and, for every isolated kept cap kink, "
                    r"$|c_i|\le\varepsilon(1/\sin(L^-/2)+1/\sin(L^+/2))$.  (The slow corroboration extends this to "
-                   r"$n\in\{4,\dots,14\}$ with three instances per cell; it does not set the level.)"),
+                   r"$n\in\{4,\dots,14\}$ with three instances per cell, and a second one to $n\in\{24,32\}$ with the "
+                   r"MILP-assisted certified solver; they do not set the level.)"),
         source="new", kind="lemma",
         checks=(Check("search_fast", gap_search.check_search,
                       "6 families x n in {5, 9} x d in {2, 3}, 1 per cell; every arb comparison decided"),),
         corroborations=(Check("search_full", gap_search.check_search_slow, "6 families x n in 4..14 x d in {2,3} x 3",
-                      slow=True),),
+                      slow=True),
+                        Check("search_wide", gap_search.check_search_wide,
+                              "6 families x n in {24, 32} x d = 2, certified MILP-assisted optima", slow=True)),
         uses=("gap.lower.B_kernel",),
         sketch="Search engine prunecert.checks.instances.counterexample; properties prunecert.bounds.gap.gap_search (arb: a violation only if certain; "
                "an undecided comparison is re-decided at up to 640 bits, and if any stays undecided the check is "

@@ -680,6 +680,7 @@ class SmtRecheck:
     ok: bool
     detail: str
     level: str | None = None     # the level (smt-forall) or status (feasibility) that was confirmed
+    timed_out: bool = False      # no verdict within the time limit (UNKNOWN), not a rejection
 
 
 def recheck_certificate(cert: Mapping[str, Any], *, timeout: float = 30.0, level: str | None = None) -> SmtRecheck:
@@ -698,18 +699,41 @@ def recheck_certificate(cert: Mapping[str, Any], *, timeout: float = 30.0, level
     """
     try:
         r = _recheck(cert, timeout)
-    except (InputError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-        return SmtRecheck(False, f"malformed certificate: {type(exc).__name__}: {exc}")
+    except (InputError, KeyError, TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
+            IndexError, RecursionError, MemoryError) as exc:
+        return SmtRecheck(False, f"malformed certificate: {type(exc).__name__}: {str(exc)[:200]}")
     if r.ok and level is not None and r.level != level:
         return SmtRecheck(False, f"certificate confirms {r.level}, not the expected {level}", r.level)
     return r
 
 
 def _both_unsat(script: str, timeout: float) -> SmtRecheck:
-    outs = [check_sat(script, timeout=timeout, solver=s) for s in SOLVERS]
+    """Both solvers must say unsat within ``timeout`` seconds in total (half each, the second
+    also gets what the first left).  No "sat" but a solver that ran out of time or said
+    "unknown": no verdict (``timed_out``), not a rejection."""
+    deadline = time.perf_counter() + timeout
+    outs = []
+    for k, s in enumerate(SOLVERS):
+        left = deadline - time.perf_counter()
+        share = left if k == len(SOLVERS) - 1 else left / (len(SOLVERS) - k)
+        if share < MIN_SOLVER_TIME / 2:
+            outs.append(SatResult("timeout", solver=s, detail="no time left"))
+            continue
+        outs.append(check_sat(script, timeout=share, solver=s))
     if all(o.status == "unsat" for o in outs):
         return SmtRecheck(True, "re-run: z3 unsat, cvc5 unsat")
-    return SmtRecheck(False, "re-run: " + ", ".join(f"{o.solver} {o.status}" for o in outs))
+    undecided = not any(o.status == "sat" for o in outs) and any(o.status in ("timeout", "unknown") for o in outs)
+    why = "re-run: " + ", ".join(f"{o.solver} {o.status}" for o in outs)
+    if undecided:
+        return SmtRecheck(False, "time limit: " + why + "; no verdict (UNKNOWN), not a rejection", timed_out=True)
+    return SmtRecheck(False, why)
+
+
+def _cert_number(v, what: str) -> Fraction:
+    """An exact number from a certificate: int or fraction/decimal text of bounded size."""
+    if isinstance(v, bool) or not isinstance(v, (int, str)):
+        raise InputError(f"{what}: expected an exact number as text, got {str(v)[:40]!r}")
+    return to_fraction(v, what)
 
 
 def _recheck(cert, timeout) -> SmtRecheck:
@@ -749,12 +773,19 @@ def _recheck(cert, timeout) -> SmtRecheck:
     import sympy
 
     st_ = cert["statement"]
-    lhs, rhs = parse(st_["lhs"]), parse(st_["rhs"])
     sorts = cert.get("variables", {})
+    if not isinstance(sorts, Mapping) or not all(isinstance(k, str) for k in sorts):
+        return SmtRecheck(False, "variables must map names to sorts")
+    from prunecert.checks.rigorous.expr import normalise_names
+    if normalise_names(list(sorts)) != list(sorts):
+        return SmtRecheck(False, "variable names are not in normal form (NFKC)")
+    # the declared variables are the names (a variable may be called e, say)
+    lhs, rhs = parse(st_["lhs"], list(sorts)), parse(st_["rhs"], list(sorts))
     ints = {s: sympy.Symbol(s.name, integer=True) for s in lhs.free_symbols | rhs.free_symbols
             if sorts.get(s.name) == "Int"}
     lhs, rhs = lhs.xreplace(ints), rhs.xreplace(ints)
-    box = {k: (None if lo is None else Fraction(lo), None if hi is None else Fraction(hi))
+    box = {k: (None if lo is None else _cert_number(lo, f"box of {k}"),
+               None if hi is None else _cert_number(hi, f"box of {k}"))
            for k, (lo, hi) in cert.get("box", {}).items()}
     script, tr, bx, lhs, rhs = build_forall_query(lhs, st_["op"], rhs, box)
     if script != cert.get("smtlib2"):
@@ -770,7 +801,9 @@ def _recheck(cert, timeout) -> SmtRecheck:
     if recorded == "REFUTED":
         if not w:
             return SmtRecheck(False, "level REFUTED but no witness recorded")
-        point = {n: Fraction(w[n]) for n in tr.symbols}
+        if not isinstance(w, Mapping):
+            return SmtRecheck(False, "witness must map names to numbers")
+        point = {n: _cert_number(w[n], f"witness {n}") for n in tr.symbols}
         verdict, why = _recheck_point(lhs, st_["op"], rhs, tr.symbols, bx, point)
         ok = verdict == "violated"
         return SmtRecheck(ok, f"level REFUTED: witness re-checked exactly: {verdict} ({why}){tag}",

@@ -82,10 +82,8 @@ def load(path, formats: tuple[str, ...] = (FORMAT,)) -> dict:
         text = Path(path).read_text()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read certificate {path}: {exc}") from None
-    try:
-        cert = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path} is not JSON: {exc.msg} (line {exc.lineno})") from None
+    from prunecert.checks.rigorous.numbers import load_json
+    cert = load_json(text, str(path))
     if not isinstance(cert, dict) or cert.get("format") not in formats:
         raise InputError(f"{path} is not a prunecert certificate (format one of {', '.join(formats)} expected)")
     return cert

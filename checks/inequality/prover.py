@@ -31,10 +31,13 @@ from typing import Any, Mapping
 import sympy as sp
 from flint import arb
 
-from prunecert.checks.rigorous.arith import interval, ball, workprec, is_finite, exact_endpoints
+from prunecert.checks.rigorous.arith import workprec, is_finite, exact_endpoints
 from prunecert.checks.errors import BoxError, ExpressionError, InputError
-from prunecert.checks.rigorous.expr import (RELATIONS, compile_arb, compile_float, domain_atoms, is_smooth, parse, parse_relation,
-                   require_domain_kept)
+from prunecert.checks.rigorous.expr import (RELATIONS, domain_atoms, normalise_names, parse, parse_relation,
+                                            require_domain_kept)
+from prunecert.checks.inequality.goal import (Goal, _mid, _point_balls, enclosure_triple, evaluate_box,  # noqa: F401
+                                              find_decimal_witness, float_search, point_violates, prec_ladder,
+                                              taylor_form)
 from prunecert.checks.levels import Level
 from prunecert.checks.rigorous.numbers import exact_decimal, fraction_to_str, to_fraction
 from prunecert.checks.result import CheckResult
@@ -76,307 +79,6 @@ class ProofOutcome:
         if self.witness is not None:
             out["witness"] = self.witness_strings()
         return out
-
-
-# ----------------------------------------------------------------------------- the goal
-
-Box = tuple  # tuple of (Fraction lo, Fraction hi)
-
-
-class Goal:
-    """``g >= 0`` (or ``> 0``) over a box, with lazily compiled derivatives."""
-
-    def __init__(self, g: sp.Expr, names: list[str], strict: bool):
-        self.g = g
-        self.names = list(names)
-        self.syms = [sp.Symbol(n, real=True) for n in names]
-        # normalise symbols to real symbols with these names
-        self.g = g.xreplace({s: sp.Symbol(s.name, real=True) for s in g.free_symbols})
-        self.strict = strict
-        self.side = "lhs - rhs"
-        self.n = len(names)
-        self.F = compile_arb(self.g, names)
-        self.smooth = is_smooth(self.g)
-        self._grad = None
-        self._hess = None
-        self._d1 = {}
-        self._float = None
-
-    # -- derivatives (None when not available)
-    def grad(self):
-        if self._grad is None:
-            self._grad = False
-            if self.smooth:
-                try:
-                    self._grad = [compile_arb(sp.diff(self.g, s), self.names) for s in self.syms]
-                except ExpressionError:
-                    self._grad = False
-        return self._grad or None
-
-    def hess(self):
-        if self._hess is None:
-            self._hess = False
-            if self.smooth:
-                try:
-                    H = {}
-                    for i, si in enumerate(self.syms):
-                        di = sp.diff(self.g, si)
-                        for j in range(i, self.n):
-                            H[(i, j)] = compile_arb(sp.diff(di, self.syms[j]), self.names)
-                    self._hess = H
-                except ExpressionError:
-                    self._hess = False
-        return self._hess or None
-
-    def deriv1(self, k: int):
-        """k-th derivative (1 variable), compiled, or None."""
-        if k not in self._d1:
-            self._d1[k] = None
-            if self.smooth and self.n == 1:
-                try:
-                    self._d1[k] = compile_arb(sp.diff(self.g, self.syms[0], k), self.names)
-                except ExpressionError:
-                    pass
-        return self._d1[k]
-
-    def float_fn(self):
-        if self._float is None:
-            try:
-                self._float = compile_float(self.g, self.names)
-            except Exception:  # noqa: BLE001 - search only
-                self._float = False
-        return self._float or None
-
-    # -- sign tests on balls
-    def sat(self, y: arb) -> bool:
-        if not is_finite(y):
-            return False
-        return bool(y > 0) if self.strict else bool(y >= 0)
-
-    def viol(self, y: arb) -> bool:
-        if not is_finite(y):
-            return False
-        return bool(y <= 0) if self.strict else bool(y < 0)
-
-
-def _balls(box):
-    return [interval(lo, hi) for lo, hi in box]
-
-
-def _mid(box):
-    return tuple((lo + hi) / 2 for lo, hi in box)
-
-
-def _point_balls(p):
-    return [ball(v) for v in p]
-
-
-def _inter(a: arb, b: arb) -> arb:
-    if is_finite(a) and is_finite(b) and a.overlaps(b):
-        return a.intersection(b)
-    if is_finite(a):
-        return a
-    return b
-
-
-def enclosure_triple(y: arb) -> list[int]:
-    """[mid mantissa, mid exponent, radius mantissa, radius exponent]: y = m*2^e +/- r*2^f."""
-    m, e = y.mid().man_exp()
-    r, f = y.rad().man_exp()
-    return [int(m), int(e), int(r), int(f)]
-
-
-def _horner(coeffs, h):
-    acc = coeffs[-1]
-    for c in reversed(coeffs[:-1]):
-        acc = acc * h + c
-    return acc
-
-
-def evaluate_box(goal: Goal, box) -> tuple[str, str, arb, dict]:
-    """Decide one box: ("sat"|"viol"|"undecided", method, enclosure, extra info)."""
-    X = _balls(box)
-    Y = goal.F(X)
-    if goal.sat(Y):
-        return "sat", "plain", Y, {}
-    if goal.viol(Y):
-        return "viol", "plain", Y, {}
-    best = Y
-    grad = goal.grad() if is_finite(Y) else None
-    if grad is not None:
-        G = [d(X) for d in grad]
-        if all(is_finite(v) for v in G):
-            # monotonicity: fix coordinates where the sign of dg/dx_i is certain (minimum side)
-            red = list(box)
-            fixed = []
-            for i, (gi, (lo, hi)) in enumerate(zip(G, box)):
-                if lo == hi:
-                    continue
-                if gi >= 0:
-                    red[i] = (lo, lo)
-                    fixed.append((i, "+"))
-                elif gi <= 0:
-                    red[i] = (hi, hi)
-                    fixed.append((i, "-"))
-            if fixed:
-                R = _balls(red)
-                YR = goal.F(R)
-                c = _mid(red)
-                ymv = goal.F(_point_balls(c))
-                for i, (lo, hi) in enumerate(red):
-                    if lo != hi:
-                        ymv = ymv + G[i] * (R[i] - ball(c[i]))
-                YR = _inter(YR, ymv)
-                if goal.sat(YR):
-                    return "sat", "mono", YR, {"fixed": fixed}
-            c = _mid(box)
-            ymv = goal.F(_point_balls(c))
-            for i in range(goal.n):
-                if box[i][0] != box[i][1]:
-                    ymv = ymv + G[i] * (X[i] - ball(c[i]))
-            best = _inter(Y, ymv)
-            if goal.sat(best):
-                return "sat", "mvf", best, {}
-            if goal.viol(best):
-                return "viol", "mvf", best, {}
-            # Taylor form
-            yt = taylor_form(goal, box, X)
-            if yt is not None:
-                best2 = _inter(best, yt)
-                if goal.sat(best2):
-                    return "sat", "taylor", best2, {}
-                if goal.viol(best2):
-                    return "viol", "taylor", best2, {}
-                best = best2
-    return "undecided", "", best, {}
-
-
-def taylor_form(goal: Goal, box, X):
-    c = _mid(box)
-    C = _point_balls(c)
-    H = [X[i] - C[i] for i in range(goal.n)]
-    if goal.n == 1:
-        K = 4
-        ds = [goal.deriv1(k) for k in range(1, K + 1)]
-        if any(d is None for d in ds):
-            return None
-        coeffs = [goal.F(C)]
-        fact = 1
-        for k in range(1, K):
-            fact *= k
-            coeffs.append(ds[k - 1](C) / fact)
-        fact *= K
-        coeffs.append(ds[K - 1](X) / fact)
-        if not all(is_finite(v) for v in coeffs):
-            return None
-        return _horner(coeffs, H[0])
-    grad, hess = goal.grad(), goal.hess()
-    if grad is None or hess is None:
-        return None
-    y = goal.F(C)
-    for i in range(goal.n):
-        y = y + grad[i](C) * H[i]
-    for (i, j), hij in hess.items():
-        v = hij(X)
-        if i == j:
-            y = y + v * _sq(H[i]) / 2
-        else:
-            y = y + v * H[i] * H[j]
-    return y if is_finite(y) else None
-
-
-def _sq(h: arb) -> arb:
-    from prunecert.checks.rigorous.arith import absval
-    a = absval(h)
-    return a * a
-
-
-# ----------------------------------------------------------------------------- witnesses
-
-def _decimal_candidates(q, lo: Fraction, hi: Fraction, max_digits: int = 25):
-    """Finite decimals in [lo, hi] near q, coarsest first."""
-    seen = set()
-    q = Fraction(q)
-    q = min(max(q, lo), hi)
-    for d in range(0, max_digits + 1):
-        s = 10 ** d
-        for v in (Fraction(round(q * s), s), Fraction(math.floor(q * s), s), Fraction(math.ceil(q * s), s)):
-            if lo <= v <= hi and v not in seen:
-                seen.add(v)
-                yield v
-
-
-def point_violates(goal: Goal, p, prec: int) -> arb | None:
-    """Rigorous enclosure of g at the exact point p if it certainly has the wrong sign."""
-    for bits in (prec, 2 * prec, 4 * prec, 8 * prec):
-        with workprec(bits):
-            y = goal.F(_point_balls(p))
-            if goal.viol(y):
-                return y
-            if goal.sat(y):
-                return None
-    return None
-
-
-def find_decimal_witness(goal: Goal, q, box, prec: int, deadline: float, max_digits: int = 25):
-    """Try decimal points near q (coordinate-wise rounding) inside box; return (point, enclosure)."""
-    cands = [list(_decimal_candidates(q[i], box[i][0], box[i][1], max_digits)) for i in range(goal.n)]
-    # walk digits jointly: k-th candidate of each coordinate
-    depth = max(len(c) for c in cands)
-    for k in range(depth):
-        if time.perf_counter() > deadline:
-            return None
-        p = tuple(c[min(k, len(c) - 1)] for c in cands)
-        y = point_violates(goal, p, prec)
-        if y is not None:
-            return p, y
-    return None
-
-
-def float_search(goal: Goal, box, seed: int = 0, n_samples: int = 400):
-    """Float local minima of g on the box (search only): list of (value, point) best first."""
-    import numpy as np
-
-    f = goal.float_fn()
-    if f is None:
-        return []
-    lo = np.array([float(a) for a, _ in box])
-    hi = np.array([float(b) for _, b in box])
-    rng = np.random.default_rng(seed)
-
-    def fv(x):
-        try:
-            with np.errstate(all="ignore"):
-                v = float(f(*x))
-        except Exception:  # noqa: BLE001
-            return math.inf
-        return v if math.isfinite(v) else math.inf
-
-    pts = [lo + (hi - lo) * rng.random(goal.n) for _ in range(n_samples)]
-    # grid / corners / centre
-    pts.append((lo + hi) / 2)
-    for k in range(1 << goal.n):
-        pts.append(np.array([hi[i] if (k >> i) & 1 else lo[i] for i in range(goal.n)]))
-    if goal.n == 1:
-        pts += [np.array([v]) for v in np.linspace(lo[0], hi[0], 201)]
-    vals = sorted(((fv(x), tuple(x)) for x in pts), key=lambda t: t[0])
-    out = []
-    try:
-        from scipy.optimize import minimize
-        for v, x in vals[:6]:
-            if not math.isfinite(v):
-                continue
-            try:
-                r = minimize(lambda z: fv(z), np.array(x), method="L-BFGS-B",
-                             bounds=list(zip(lo, hi)), options={"maxiter": 200, "ftol": 1e-15, "gtol": 1e-12})
-                out.append((float(r.fun), tuple(float(t) for t in r.x)))
-            except Exception:  # noqa: BLE001
-                pass
-            out.append((v, x))
-    except ImportError:  # pragma: no cover
-        out = vals[:6]
-    out.sort(key=lambda t: t[0])
-    return out
 
 
 # ----------------------------------------------------------------------------- main search
@@ -442,7 +144,7 @@ def branch_and_bound(st: _State, start_boxes, scale):
         if widths[i] <= min_width:
             # a (nearly) degenerate box: try higher precision before giving up
             done = False
-            for bits in (2 * st.prec, 4 * st.prec, 8 * st.prec, 16 * st.prec):
+            for bits in prec_ladder(st.prec):
                 with workprec(bits):
                     s2, m2, y2, _ = evaluate_box(goal, box)
                 if s2 == "sat":
@@ -457,8 +159,10 @@ def branch_and_bound(st: _State, start_boxes, scale):
             if done:
                 continue
             st.stuck.append(box)
+            why = ("the claim as typed is not proved defined there (a pole or a domain edge?)"
+                   if info.get("undefined") else "equality touched where no exact step applies?")
             return "UNKNOWN", "a box shrank below 2^-60 of the start width without being decided " \
-                              f"(near {[float(a) for a, _ in box]}; equality touched where no exact step applies?)"
+                              f"(near {[float(a) for a, _ in box]}; {why})"
         lo, hi = box[i]
         c = (lo + hi) / 2
         lower = float(y.lower()) if is_finite(y) else -math.inf
@@ -474,8 +178,11 @@ def _validate_box(box: Mapping, names_in_expr) -> tuple[list[str], tuple]:
         raise BoxError("the box must map each variable name to (lo, hi)")
     names = []
     parts = []
-    for name, spec in box.items():
-        name = str(name)
+    try:
+        normal = normalise_names(box.keys())
+    except ExpressionError as exc:
+        raise BoxError(str(exc)) from None
+    for name, (_, spec) in zip(normal, box.items()):
         if not name.isidentifier():
             raise BoxError(f"variable name {name!r} is not a valid identifier")
         if isinstance(spec, str):
@@ -530,14 +237,19 @@ def _versions() -> dict[str, str]:
 def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeout: float = 10.0,
           max_boxes: int = 200_000, certificate: bool = True, seed: int = 0,
           use_exact_steps: bool = True, claim_text: str | None = None,
-          use_smt: bool = True) -> ProofOutcome:
+          use_smt: bool = True, raw: tuple | None = None) -> ProofOutcome:
     """Prove, refute or give up on ``lhs OP rhs`` for all points of ``box``.
 
     The interval ladder runs first.  If it ends UNKNOWN with time left and the claim is
     polynomial / piecewise-linear (no transcendental functions), the exact-decision rung
     :func:`prunecert.checks.decide.smt.prove_forall` (z3, confirmed by cvc5) gets the remaining time; its
     PROVED comes with a ``prunecert-smt/1`` certificate, and a counterexample model is only
-    used as a starting point for a decimal witness certified here by ball arithmetic."""
+    used as a starting point for a decimal witness certified here by ball arithmetic.
+
+    Definedness: the claim counts only where it is defined *as typed*.  Text sides are parsed
+    twice, once evaluated and once unevaluated (``raw``); sympy expressions passed directly are
+    their own raw form (give ``raw=(lhs_as_typed, rhs_as_typed)`` to keep undefined points that
+    sympy's evaluation erased)."""
     t0 = time.perf_counter()
     if op not in RELATIONS:
         raise InputError(f"relation {op!r} not supported (use one of {', '.join(RELATIONS)})")
@@ -554,11 +266,18 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
     box_names = [str(k) for k in box] if isinstance(box, Mapping) else None
     L = _sympify_side(lhs, box_names)
     R = _sympify_side(rhs, box_names)
+    if raw is not None:
+        rawL, rawR = raw
+    else:
+        rawL = parse(lhs, box_names, raw=True) if isinstance(lhs, str) else L
+        rawR = parse(rhs, box_names, raw=True) if isinstance(rhs, str) else R
     expr_names = {s.name for s in (L - R).free_symbols} | {s.name for s in L.free_symbols | R.free_symbols}
     names, parts = _validate_box(box, expr_names)
     if len(names) > MAX_VARS:
         raise BoxError(f"at most {MAX_VARS} variables are supported, got {len(names)}")
     g = (L - R) if op in (">=", ">") else (R - L)
+    graw = sp.Add(rawL, sp.Mul(-1, rawR, evaluate=False), evaluate=False) if op in (">=", ">") \
+        else sp.Add(rawR, sp.Mul(-1, rawL, evaluate=False), evaluate=False)
     strict = op in (">", "<")
     text = claim_text or f"{sp.sstr(L)} {op} {sp.sstr(R)}"
     # lhs - rhs may cancel a sqrt/log/division of the typed claim (sqrt(x) >= sqrt(x) - 1 becomes
@@ -569,7 +288,7 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
     # an exactly decidable (polynomial / piecewise-linear) claim keeps 40% of the time for the SMT rung
     ladder_deadline = t0 + 0.6 * timeout if smt_ok else deadline
     with workprec(prec):
-        goal = Goal(g, names, strict)
+        goal = Goal(g, names, strict, raw=graw, deadline=deadline)
         goal.side = "lhs - rhs" if op in (">=", ">") else "rhs - lhs"
         res = _run(goal, parts, prec=prec, deadline=ladder_deadline, max_boxes=max_boxes,
                    keep=certificate, seed=seed, exact_steps=use_exact_steps)
@@ -595,6 +314,7 @@ def prove_text(text: str, box: Mapping[str, tuple], **kw) -> ProofOutcome:
     names = [str(k) for k in box] if isinstance(box, Mapping) else None
     lhs, op, rhs = parse_relation(text, names)
     kw.setdefault("claim_text", text.strip())
+    kw.setdefault("raw", parse_relation(text, names, raw=True)[::2])
     return prove(lhs, op, rhs, box, **kw)
 
 
@@ -626,7 +346,7 @@ def _run(goal: Goal, box, *, prec, deadline, max_boxes, keep, seed, exact_steps)
     exact_facts = []
     if exact_steps:
         ex = touching.exact_steps(goal, box, prec=prec, deadline=deadline, max_boxes=max_boxes,
-                                  keep=keep, seed=seed, float_minima=cands[1:])
+                                  keep=keep, seed=seed, float_minima=cands[1:], subprove=_run)
         if ex is not None:
             if ex.kind == "refuted":
                 return _refuted(goal, (ex.point, ex.enclosure), ex.method, st, extra=ex.facts)
@@ -700,6 +420,14 @@ def _smt_rung(goal: Goal, L, op: str, R, box, res, *, prec: int, deadline: float
     from prunecert.checks.errors import ExpressionError
 
     smt_box = {n: (lo, hi) for n, (lo, hi) in zip(goal.names, box)}
+    # the decision is about the evaluated claim; it counts only where the claim as typed is
+    # defined, so definedness on the whole box is proved first (ball arithmetic, bisection)
+    from prunecert.checks.rigorous.domain import defined_on
+    if not defined_on(goal.D, box, deadline=deadline) or not defined_on(goal.A, box, deadline=deadline):
+        return res, None
+    remaining = deadline - time.perf_counter()
+    if remaining < 0.2:
+        return res, None
     try:
         r = smt.prove_forall(L, op, R, smt_box, timeout=remaining)
     except ExpressionError:  # transcendental or otherwise not expressible: not this rung's job

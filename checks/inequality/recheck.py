@@ -38,6 +38,8 @@ __all__ = ["recheck", "RecheckResult", "FORMATS"]
 
 @dataclass
 class RecheckResult:
+    """``ok`` True: re-checked.  ``ok`` False with ``timed_out`` True: the time limit ran out
+    before a verdict (UNKNOWN, not a rejection); otherwise rejected with the reason."""
     ok: bool
     detail: str
     leaves: int = 0
@@ -45,15 +47,24 @@ class RecheckResult:
     subdivided_leaves: int = 0
     seconds: float = 0.0
     notes: list = field(default_factory=list)
+    timed_out: bool = False
+
+    @property
+    def verdict(self) -> str:
+        return "OK" if self.ok else "UNKNOWN" if self.timed_out else "REJECTED"
 
     def to_json(self):
-        return {"ok": self.ok, "detail": self.detail, "leaves": self.leaves,
+        return {"ok": self.ok, "verdict": self.verdict, "detail": self.detail, "leaves": self.leaves,
                 "fallback_leaves": self.fallback_leaves, "subdivided_leaves": self.subdivided_leaves,
                 "seconds": round(self.seconds, 6)}
 
 
 class _Reject(Exception):
     pass
+
+
+class _OutOfTime(Exception):
+    """The re-check's time limit passed (UNKNOWN, never a rejection)."""
 
 
 class _Undefined(Exception):
@@ -106,6 +117,8 @@ class Ev:
     def __init__(self, bits: int):
         self.bits = bits
         self.fallback = False
+        self.edge = False   # some function was applied at the edge of its domain (sqrt(0), asin(1))
+        self.kink = False   # Abs / Max / Min / Piecewise occurred
         from mpmath import iv
         self.iv = iv
 
@@ -126,6 +139,8 @@ class Ev:
         return _round_out(1 / a.hi, 1 / a.lo, self.bits)
 
     def ipow(self, a, n: int):
+        if abs(n) > 10_000:
+            raise _Undefined("exponent too large")
         if n < 0:
             return self.inv(self.ipow(a, -n))
         if n == 0:
@@ -222,6 +237,8 @@ class Ev:
         """a**ex, ex a non-integer rational: a >= 0 (a > 0 if ex < 0); monotone in a."""
         if a.lo < 0 or (ex < 0 and a.lo == 0):
             raise _Undefined("power of a possibly negative base")
+        if a.lo == 0:
+            self.edge = True
 
         def at(q):
             if q == 0:
@@ -263,6 +280,8 @@ class Ev:
                 if x == sp.S.Half:
                     if a.lo < 0:
                         raise _Undefined("sqrt of a possibly negative number")
+                    if a.lo == 0:
+                        self.edge = True
                     return self.monotone("sqrt", a)
                 return self.rpow(a, Fraction(int(x.p), int(x.q)))
             # general power b**x = exp(x log b), b > 0
@@ -282,8 +301,22 @@ class Ev:
             return self.sincos(f.__name__, self.ev(e.args[0], env))
         if f is sp.tan:
             return self.tan(self.ev(e.args[0], env))
-        if f in (sp.atan, sp.asin, sp.acos, sp.erf, sp.erfc, sp.gamma):
+        if f in (sp.asin, sp.acos):
+            a = self.ev(e.args[0], env)
+            if a.lo < -1 or a.hi > 1:
+                raise _Undefined(f"{f.__name__} of a number possibly outside [-1, 1]")
+            if a.lo == -1 or a.hi == 1:
+                self.edge = True
+            return self.arb_fallback(f.__name__, a)
+        if f is sp.gamma:
+            a = self.ev(e.args[0], env)
+            if not (a.lo > 0 or (a.hi < 0 and math.floor(a.hi) < a.lo)):
+                raise _Undefined("gamma: possible pole 0, -1, -2, ...")
+            return self.arb_fallback("gamma", a)
+        if f in (sp.atan, sp.erf, sp.erfc):
             return self.arb_fallback(f.__name__, self.ev(e.args[0], env))
+        if f in (sp.Abs, sp.Max, sp.Min, sp.Piecewise):
+            self.kink = True
         if f is sp.Abs:
             a = self.ev(e.args[0], env)
             if a.lo >= 0:
@@ -345,27 +378,52 @@ class Ev:
 # ----------------------------------------------------------------------------- the claim
 
 class _Claim:
-    def __init__(self, g, names, strict, bits):
+    """The margin g (evaluated by sympy) and ``raw``, the margin exactly as typed: a box counts
+    only where ``raw`` is defined at every point (sympy's evaluation may erase poles)."""
+
+    def __init__(self, g, names, strict, bits, raw=None):
         self.g = g
+        self.raw = g if raw is None else raw
         self.names = names
         self.syms = [sp.Symbol(n, real=True) for n in names]
         self.strict = strict
         self.bits = bits
-        smooth = not any(g.has(f) for f in (sp.Abs, sp.Max, sp.Min, sp.Piecewise))
-        self.grad = [sp.diff(g, s) for s in self.syms] if smooth else None
+        self.smooth = not any(g.has(f) for f in (sp.Abs, sp.Max, sp.Min, sp.Piecewise))
+        self._grad = None
         self.d1 = {}
         self.fallback_used = False
+        self.last_analytic = False
+
+    @property
+    def grad(self):
+        if not self.smooth:
+            return None
+        if self._grad is None:
+            self._grad = [sp.diff(self.g, s) for s in self.syms]
+        return self._grad
 
     def ev(self, e, box):
+        """Enclosure of e on the box, or None when e is not proved defined there.  Sets
+        ``last_analytic``: every function was applied inside its open domain and no kink
+        function occurred (then e is real-analytic near the box)."""
         E = Ev(self.bits)
         env = {n: I(lo, hi) for n, (lo, hi) in zip(self.names, box)}
         try:
             v = E.ev(e, env)
-        except (_Undefined, ValueError, ZeroDivisionError, OverflowError):
+        except (_Undefined, ValueError, ZeroDivisionError, OverflowError, RecursionError):
             v = None
         if E.fallback:
             self.fallback_used = True
+        self.last_analytic = v is not None and not E.edge and not E.kink
         return v
+
+    def defined(self, box) -> bool:
+        """The claim as typed is defined at every point of the box."""
+        return self.raw is self.g or self.ev(self.raw, box) is not None
+
+    def analytic(self, box) -> bool:
+        """g is real-analytic on a neighbourhood of the box (derivative rungs apply)."""
+        return self.smooth and self.ev(self.g, box) is not None and self.last_analytic
 
     def sat(self, v):
         return v is not None and (v.lo > 0 if self.strict else v.lo >= 0)
@@ -380,10 +438,12 @@ class _Claim:
 
     def leaf_ok(self, box) -> bool:
         """Own ladder: plain, mean value (+ monotone faces), 1-D Taylor."""
+        if not self.defined(box):
+            return False
         v = self.ev(self.g, box)
         if self.sat(v):
             return True
-        if self.grad is None or v is None:
+        if self.grad is None or v is None or not self.last_analytic:
             return False
         G = [self.ev(d, box) for d in self.grad]
         if any(gv is None for gv in G):
@@ -477,13 +537,21 @@ def covers(box, leaves) -> bool:
 
 # ----------------------------------------------------------------------------- main
 
+MAX_PREC_BITS = 100_000
+MAX_FACTOR_DEGREE = 200
+MAX_LEAVES = 2_000_000
+
+
 def _fr(s, what):
-    if not isinstance(s, (str, int)):
-        raise _Reject(f"{what}: expected a fraction string, got {s!r}")
+    """An exact number from a certificate field: an int or a fraction/decimal string of bounded
+    size (never a float, never ``Infinity``; ``1e99999999`` is refused without being built)."""
+    from prunecert.checks.rigorous.numbers import to_fraction
+    if isinstance(s, bool) or not isinstance(s, (str, int)):
+        raise _Reject(f"{what}: expected a fraction string, got {str(s)[:40]!r}")
     try:
-        return Fraction(s)
-    except (ValueError, ZeroDivisionError):
-        raise _Reject(f"{what}: bad fraction {s!r}") from None
+        return to_fraction(s, what)
+    except InputError as exc:
+        raise _Reject(str(exc)) from None
 
 
 def _box_of(spec, names, what):
@@ -492,7 +560,7 @@ def _box_of(spec, names, what):
     out = []
     for i, pair in enumerate(spec):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise _Reject(f"{what}: bad pair {pair!r}")
+            raise _Reject(f"{what}: bad pair {str(pair)[:60]!r}")
         lo, hi = _fr(pair[0], what), _fr(pair[1], what)
         if lo > hi:
             raise _Reject(f"{what}: reversed interval for {names[i]}")
@@ -522,31 +590,59 @@ def _zero(e) -> bool:
     return sp.simplify(e) == 0
 
 
-def _parse(text, names):
+def _parse(text, names, raw=False):
     from prunecert.checks.rigorous.expr import parse
     if not isinstance(text, str):
-        raise _Reject(f"expected expression text, got {text!r}")
-    return parse(text, names).xreplace({})
+        raise _Reject(f"expected expression text, got {str(text)[:40]!r}")
+    return parse(text, names, raw=raw)
 
 
 def recheck(cert: dict, *, max_subdivisions: int = 256, timeout: float = 120.0) -> RecheckResult:
-    """Re-verify a certificate; never raises on a bad certificate (returns ok=False)."""
+    """Re-verify a certificate; never raises on a bad certificate (returns ok=False).
+
+    Running out of ``timeout`` seconds gives ``ok=False, timed_out=True`` (UNKNOWN), never a
+    rejection."""
+    from prunecert.checks.rigorous.budget import time_limit
+
     t0 = time.perf_counter()
     res = RecheckResult(False, "")
     try:
-        _recheck(cert, res, max_subdivisions, t0 + timeout)
-        res.ok = True
+        timeout = float(timeout)
+    except (TypeError, ValueError):
+        timeout = float("nan")
+    if not (timeout > 0 and math.isfinite(timeout)):
+        res.detail = f"rejected: bad time limit {timeout!r}"
+        return res
+    try:
+        # a hard stop (sympy calls cannot be interrupted cooperatively) plus deadline checks
+        with time_limit(timeout + 1.0) as tl:
+            _recheck(cert, res, max_subdivisions, t0 + timeout)
+            res.ok = True
+        if tl.expired:
+            raise _OutOfTime()
+    except _OutOfTime:
+        res.ok, res.timed_out = False, True
+        res.detail = f"time limit: the re-check did not finish within {timeout:g} s " \
+                     f"({res.leaves} leaves checked); no verdict (UNKNOWN), not a rejection"
     except _Reject as exc:
         res.ok, res.detail = False, f"rejected: {exc}"
     except (ExpressionError, InputError, CertificateError) as exc:
         res.ok, res.detail = False, f"rejected: {exc}"
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-        res.ok, res.detail = False, f"rejected: malformed certificate ({type(exc).__name__}: {exc})"
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
+            ZeroDivisionError, RecursionError, MemoryError) as exc:
+        res.ok, res.detail = False, f"rejected: malformed certificate ({type(exc).__name__}: {str(exc)[:200]})"
     res.seconds = time.perf_counter() - t0
     return res
 
 
+def _tick(deadline):
+    if time.perf_counter() > deadline:
+        raise _OutOfTime()
+
+
 def _recheck(cert, res: RecheckResult, max_sub, deadline):
+    from prunecert.checks.rigorous.expr import normalise_names, parse_relation
+
     if not isinstance(cert, dict) or cert.get("format") != FORMAT:
         raise _Reject(f"not a {FORMAT} certificate")
     if cert.get("digest") != digest(cert):
@@ -554,24 +650,39 @@ def _recheck(cert, res: RecheckResult, max_sub, deadline):
     names = cert["variables"]
     if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
         raise _Reject("bad variable list")
-    if set(cert["box"]) != set(names):
+    if normalise_names(names) != names:
+        raise _Reject("variable names are not in normal form (NFKC)")
+    if not isinstance(cert["box"], dict) or set(cert["box"]) != set(names):
         raise _Reject("box and variables disagree")
-    box = tuple((_fr(cert["box"][n][0], "box"), _fr(cert["box"][n][1], "box")) for n in names)
-    if any(lo > hi for lo, hi in box):
-        raise _Reject("reversed box")
-    from prunecert.checks.rigorous.expr import parse_relation
-    lhs, op, rhs = parse_relation(cert["claim"], names)
+    box = _box_of([cert["box"][n] for n in names], names, "box")
+    claim_text = cert["claim"]
+    if not isinstance(claim_text, str):
+        raise _Reject("claim is not text")
+    lhs, op, rhs = parse_relation(claim_text, names)
+    raw_lhs, _, raw_rhs = parse_relation(claim_text, names, raw=True)
     if op != cert["op"]:
         raise _Reject("relation differs from the claim text")
+    # the recorded sides must be the claim's sides (they are what a reader sees)
+    for key, side in (("lhs", lhs), ("rhs", rhs)):
+        if key in cert and _parse(cert[key], names) != side and not _zero(_parse(cert[key], names) - side):
+            raise _Reject(f"recorded {key} differs from the claim text")
+    used = {s.name for s in (lhs.free_symbols | rhs.free_symbols | raw_lhs.free_symbols | raw_rhs.free_symbols)}
+    if not used <= set(names):
+        raise _Reject("the claim uses a variable without a box")
     g = (lhs - rhs) if op in (">=", ">") else (rhs - lhs)
     g = g.xreplace({s: sp.Symbol(s.name, real=True) for s in g.free_symbols})
+    raw = sp.Add(raw_lhs, sp.Mul(-1, raw_rhs, evaluate=False), evaluate=False) if op in (">=", ">") \
+        else sp.Add(raw_rhs, sp.Mul(-1, raw_lhs, evaluate=False), evaluate=False)
     strict = op in (">", "<")
-    bits = int(cert.get("prec", 53)) + 20
-    if not (16 <= bits <= 100_000):
-        raise _Reject("bad precision")
+    prec = cert.get("prec", 53)
+    if isinstance(prec, bool) or not isinstance(prec, int) or not (16 <= prec <= MAX_PREC_BITS):
+        raise _Reject(f"bad precision {str(prec)[:20]!r} (an integer number of bits in [16, {MAX_PREC_BITS}])")
+    bits = prec + 20
     ev = cert["evidence"]
+    if not isinstance(ev, dict):
+        raise _Reject("evidence is not an object")
     status = cert["status"]
-    claim = _Claim(g, names, strict, bits)
+    claim = _Claim(g, names, strict, bits, raw=raw)
     kind = ev.get("kind")
     if status == "REFUTED":
         if kind != "witness":
@@ -583,9 +694,9 @@ def _recheck(cert, res: RecheckResult, max_sub, deadline):
         elif kind == "factor":
             _check_factor(claim, box, ev, res, max_sub, deadline)
         else:
-            raise _Reject(f"unknown evidence kind {kind!r}")
+            raise _Reject(f"unknown evidence kind {str(kind)[:40]!r}")
     else:
-        raise _Reject(f"status {status!r} carries no checkable evidence")
+        raise _Reject(f"status {str(status)[:40]!r} carries no checkable evidence")
     fb = f"; {res.fallback_leaves} leaves used the arb fallback (atan/asin/acos/erf/erfc/gamma)" if res.fallback_leaves else ""
     res.detail = f"{status} re-checked independently: {res.leaves} leaves" \
                  f" ({res.subdivided_leaves} subdivided further){fb}"
@@ -593,15 +704,18 @@ def _recheck(cert, res: RecheckResult, max_sub, deadline):
 
 def _check_witness(claim: _Claim, box, ev, res):
     w = ev["witness"]
-    if set(w) != set(claim.names):
+    if not isinstance(w, dict) or set(w) != set(claim.names):
         raise _Reject("witness variables differ from the claim's")
     p = tuple(_fr(w[n], "witness") for n in claim.names)
     if not _inside([(v, v) for v in p], box):
         raise _Reject("witness outside the box")
+    point = [(x, x) for x in p]
     for bits in (claim.bits, 2 * claim.bits, 4 * claim.bits, 8 * claim.bits):
         claim.bits = bits
-        v = claim.ev(claim.g, [(x, x) for x in p])
+        v = claim.ev(claim.g, point)
         if claim.viol(v):
+            if not claim.defined(point):
+                raise _Reject("the claim as typed is not proved defined at the witness")
             res.leaves = 1
             res.fallback_leaves = int(claim.fallback_used)
             return
@@ -614,12 +728,20 @@ def _check_leaves(claim: _Claim, box, ev, res, max_sub, deadline):
     leaves = ev["leaves"]
     if not isinstance(leaves, list) or not leaves:
         raise _Reject("no leaves")
+    if len(leaves) > MAX_LEAVES:
+        raise _Reject(f"more than {MAX_LEAVES} leaves")
     tps = ev.get("touch_points") or []
-    hoods = [_check_touch(claim, box, tp) for tp in tps]
+    if not isinstance(tps, list):
+        raise _Reject("touch_points is not a list")
+    if tps and claim.strict:
+        # a touching point is a zero of g: it proves g >= 0 near it, never g > 0
+        raise _Reject("a touching point proves only a non-strict claim (>= or <=)")
+    hoods = [_check_touch(claim, box, tp, deadline) for tp in tps]
     boxes = []
     for k, L in enumerate(leaves):
-        if time.perf_counter() > deadline:
-            raise _Reject("re-check ran out of time")
+        _tick(deadline)
+        if not isinstance(L, dict):
+            raise _Reject(f"leaf {k} is not an object")
         B = _box_of(L["box"], claim.names, f"leaf {k}")
         if not _inside(B, box):
             raise _Reject(f"leaf {k} lies outside the box")
@@ -627,14 +749,14 @@ def _check_leaves(claim: _Claim, box, ev, res, max_sub, deadline):
         res.leaves += 1
         if L.get("method") == "touch":
             idx = L.get("touch_point")
-            if not isinstance(idx, int) or not (0 <= idx < len(hoods)):
+            if isinstance(idx, bool) or not isinstance(idx, int) or not (0 <= idx < len(hoods)):
                 raise _Reject(f"leaf {k}: unknown touching point")
             if not _inside(B, hoods[idx]):
                 raise _Reject(f"leaf {k} is not inside its touching neighbourhood")
             continue
         claim.fallback_used = False
         if not _leaf_with_subdivision(claim, B, max_sub, res, deadline):
-            raise _Reject(f"leaf {k} ({L['box']}): sign not confirmed")
+            raise _Reject(f"leaf {k} ({str(L['box'])[:80]}): sign (or definedness) not confirmed")
         res.fallback_leaves += int(claim.fallback_used)
     if not covers(box, boxes):
         raise _Reject("the leaves do not cover the box")
@@ -646,7 +768,8 @@ def _leaf_with_subdivision(claim, B, max_sub, res, deadline):
     base = claim.bits
     try:  # narrow leaves may need more precision (the prover records its own in "prec")
         for bits in (4 * base, 16 * base):
-            claim.bits = bits
+            _tick(deadline)
+            claim.bits = min(bits, 4 * MAX_PREC_BITS)
             if claim.leaf_ok(B):
                 return True
     finally:
@@ -654,8 +777,7 @@ def _leaf_with_subdivision(claim, B, max_sub, res, deadline):
     stack = [(B, 0)]
     count = 0
     while stack:
-        if time.perf_counter() > deadline:
-            return False
+        _tick(deadline)
         C, depth = stack.pop()
         if depth > 0 and claim.leaf_ok(C):
             continue
@@ -673,16 +795,27 @@ def _leaf_with_subdivision(claim, B, max_sub, res, deadline):
     return True
 
 
-def _check_touch(claim: _Claim, box, tp):
-    """Re-derive a touching point's facts; return its (checked) neighbourhood."""
+def _check_touch(claim: _Claim, box, tp, deadline):
+    """Re-derive a touching point's facts; return its (checked) neighbourhood.
+
+    Hypotheses of the Taylor / Hessian step, each re-proved here: g vanishes at p (sympy);
+    the lower derivatives (gradient) vanish at p (sympy); the claim as typed is defined on the
+    whole neighbourhood N and g is real-analytic on N (every function inside its open domain:
+    then sympy's derivatives are the true ones and Taylor's theorem holds on N); the sign of
+    the k-th derivative (positive definite Hessian) on N by interval evaluation."""
+    if not isinstance(tp, dict):
+        raise _Reject("touching point is not an object")
     n = len(claim.names)
-    p = [sp.sympify(_parse(s, [])) for s in tp["point"]]
-    if len(p) != n:
+    pt = tp["point"]
+    if not isinstance(pt, list) or len(pt) != n:
         raise _Reject("touching point has the wrong dimension")
+    p = [sp.sympify(_parse(s, [])) for s in pt]
     N = _box_of(tp["neighbourhood"], claim.names, "neighbourhood")
     if not _inside(N, box):
         raise _Reject("neighbourhood outside the box")
     pos = tp["position"]
+    if not isinstance(pos, list) or len(pos) != n:
+        raise _Reject("bad position list")
     E = Ev(claim.bits + 40)
     for i in range(n):
         lo, hi = box[i]
@@ -695,7 +828,7 @@ def _check_touch(claim: _Claim, box, tp):
         elif pos[i] == "in":
             try:
                 v = E.ev(p[i], {})
-            except _Undefined:
+            except (_Undefined, ValueError, ZeroDivisionError, OverflowError):
                 raise _Reject("cannot enclose the touching point") from None
             if not (lo < v.lo and v.hi < hi):
                 raise _Reject("touching point not certainly inside the box")
@@ -703,23 +836,28 @@ def _check_touch(claim: _Claim, box, tp):
                 raise _Reject("neighbourhood does not contain the touching point")
         else:
             raise _Reject("bad position")
+    _tick(deadline)
+    if not claim.defined(N):
+        raise _Reject("the claim as typed is not proved defined on the touching neighbourhood")
+    if not claim.analytic(N):
+        raise _Reject("g is not proved smooth (real-analytic) on the touching neighbourhood: "
+                      "a derivative formula from sympy proves nothing there")
     sub = dict(zip(claim.syms, p))
     if not _zero(claim.g.xreplace(sub)):
         raise _Reject("g does not vanish at the touching point")
-    if claim.grad is None:
-        raise _Reject("touching step needs a smooth claim")
     if n == 1:
         k = tp["order"]
-        if not isinstance(k, int) or not (1 <= k <= 20):
+        if isinstance(k, bool) or not isinstance(k, int) or not (1 <= k <= 20):
             raise _Reject("bad order")
         for j in range(1, k):
+            _tick(deadline)
             if not _zero(claim.deriv1(j).xreplace(sub)):
                 raise _Reject(f"derivative of order {j} does not vanish at the touching point")
         if pos[0] == "in" and k % 2 == 1:
             raise _Reject("odd order at an interior touching point")
         want = -1 if (pos[0] == "hi" and k % 2 == 1) else 1
         dk = want * claim.deriv1(k)
-        ok = _nonneg_on(claim, dk, N)
+        ok = _nonneg_on(claim, dk, N, deadline)
         if not ok:
             raise _Reject("the sign of the k-th derivative on the neighbourhood is not confirmed")
         return N
@@ -750,10 +888,11 @@ def _idet(M, E):
     return acc
 
 
-def _nonneg_on(claim, e, N, max_pieces=64):
+def _nonneg_on(claim, e, N, deadline, max_pieces=64):
     stack = [N]
     pieces = 0
     while stack:
+        _tick(deadline)
         B = stack.pop()
         v = claim.ev(e, B)
         if v is not None and v.lo >= 0:
@@ -769,6 +908,60 @@ def _nonneg_on(claim, e, N, max_pieces=64):
         for part in ((lo, m), (m, hi)):
             stack.append(tuple(part if k == i else B[k] for k in range(len(B))))
     return True
+
+
+def _defined_on(claim, box, deadline, max_pieces=512) -> bool:
+    """Bisection proof that the claim as typed is defined at every point of box."""
+    stack = [tuple(box)]
+    pieces = 0
+    while stack:
+        _tick(deadline)
+        B = stack.pop()
+        if claim.defined(B):
+            continue
+        pieces += 1
+        if pieces > max_pieces:
+            return False
+        i = max(range(len(B)), key=lambda k: B[k][1] - B[k][0])
+        lo, hi = B[i]
+        if hi - lo <= Fraction(1, 2 ** 40):
+            return False
+        m = (lo + hi) / 2
+        for part in ((lo, m), (m, hi)):
+            stack.append(tuple(part if k == i else B[k] for k in range(len(B))))
+    return True
+
+
+def _is_polynomial_tree(e) -> bool:
+    """e is built from variables and rational numbers by + and * and powers with
+    non-negative integer exponents only (so it is real and finite everywhere)."""
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if x.is_Symbol or x.is_Rational:
+            continue
+        if x.is_Add or x.is_Mul:
+            stack.extend(x.args)
+            continue
+        if x.is_Pow and x.exp.is_Integer and x.exp >= 0:
+            stack.append(x.base)
+            continue
+        return False
+    return True
+
+
+def _degree_bound(e) -> int:
+    if e.is_Symbol:
+        return 1
+    if not e.free_symbols:
+        return 0
+    if e.is_Add:
+        return max(_degree_bound(a) for a in e.args)
+    if e.is_Mul:
+        return sum(_degree_bound(a) for a in e.args)
+    if e.is_Pow and e.exp.is_Integer and e.exp >= 0:
+        return int(e.exp) * _degree_bound(e.base)
+    return 10 ** 9
 
 
 def _principal_minors_nonneg(Q) -> bool:
@@ -803,19 +996,42 @@ def _principal_minors_nonneg(Q) -> bool:
 def _check_factor(claim: _Claim, box, ev, res, max_sub, deadline):
     if claim.strict:
         raise _Reject("factorisation evidence is only valid for non-strict claims")
+    if not _is_polynomial_tree(claim.g) or _degree_bound(claim.g) > MAX_FACTOR_DEGREE:
+        raise _Reject("factorisation evidence needs a polynomial claim of modest degree")
+    # the polynomial g stands for the claim only where the claim as typed is defined
+    if not _defined_on(claim, box, deadline):
+        raise _Reject("the claim as typed is not proved defined on the whole box")
     c = _fr(ev["constant"], "constant")
     prod = sp.Rational(c.numerator, c.denominator)
     sign = 1 if c > 0 else -1 if c < 0 else 0
-    for f in ev["factors"]:
+    factors = ev["factors"]
+    if not isinstance(factors, list):
+        raise _Reject("factors is not a list")
+    total = 0
+    for f in factors:
+        _tick(deadline)
+        if not isinstance(f, dict):
+            raise _Reject("factor is not an object")
+        e = f["exponent"]
+        if isinstance(e, bool) or not isinstance(e, int) or not (1 <= e <= MAX_FACTOR_DEGREE):
+            raise _Reject(f"bad exponent {str(e)[:20]!r}")
+        # every factor must be a real polynomial as written: "even power" of sqrt(x - 2) or
+        # log(x) is not a square of a real number where x - 2 < 0 or x <= 0
+        h_raw = _parse(f["expr"], claim.names, raw=True)
+        if not _is_polynomial_tree(h_raw):
+            raise _Reject(f"factor {str(f['expr'])[:60]!r} is not a polynomial with rational coefficients")
         h = _parse(f["expr"], claim.names)
         h = h.xreplace({s: sp.Symbol(s.name, real=True) for s in h.free_symbols})
-        e = f["exponent"]
-        if not isinstance(e, int) or e < 1:
-            raise _Reject("bad exponent")
+        dh = _degree_bound(h)
+        if dh == 0:
+            raise _Reject("constant factor outside the constant")
+        total += e * dh
+        if total > MAX_FACTOR_DEGREE:
+            raise _Reject("the factors' degrees exceed the claim's")
         prod = prod * h ** e
         reason = f["reason"]
         s = f["sign"]
-        if s not in (1, -1):
+        if s not in (1, -1) or isinstance(s, bool):
             raise _Reject("bad sign")
         if reason == "even-power":
             if e % 2 != 0:
@@ -830,10 +1046,11 @@ def _check_factor(claim: _Claim, box, ev, res, max_sub, deadline):
             Q = [[_fr(v, "gram") for v in row] for row in f["gram"]]
             # Q must represent s*h exactly: [1, x]^T Q [1, x] == s*h
             xs = [sp.Integer(1)] + claim.syms
+            if len(Q) != len(xs) or any(len(row) != len(xs) for row in Q) or \
+                    any(Q[i][j] != Q[j][i] for i in range(len(Q)) for j in range(len(Q))):
+                raise _Reject("Gram matrix has the wrong shape or is not symmetric")
             form = sum(sp.Rational(Q[i][j].numerator, Q[i][j].denominator) * xs[i] * xs[j]
                        for i in range(len(xs)) for j in range(len(xs)))
-            if len(Q) != len(xs) or any(Q[i][j] != Q[j][i] for i in range(len(Q)) for j in range(len(Q))):
-                raise _Reject("Gram matrix has the wrong shape or is not symmetric")
             if sp.expand(form - s * h) != 0:
                 raise _Reject("Gram matrix does not represent the factor")
             if not _principal_minors_nonneg(Q):
@@ -844,12 +1061,17 @@ def _check_factor(claim: _Claim, box, ev, res, max_sub, deadline):
             if not isinstance(proof, dict) or proof.get("kind") != "leaves":
                 raise _Reject("sub-proof must be a leaves proof")
             _check_leaves(sub, box, proof, res, max_sub, deadline)
-            if sub.fallback_used:
-                res.fallback_leaves += 0
         else:
-            raise _Reject(f"unknown factor reason {reason!r}")
+            raise _Reject(f"unknown factor reason {str(reason)[:40]!r}")
+    if total != _exact_degree(claim.g):
+        raise _Reject("the factors' degrees do not add up to the claim's degree")
+    _tick(deadline)
     if sp.expand(claim.g - prod) != 0:
         raise _Reject("the factorisation does not expand to the claim")
     if sign <= 0:
         raise _Reject("the factor signs do not give a nonnegative product")
-    res.leaves += 0
+
+
+def _exact_degree(g) -> int:
+    P = sp.Poly(sp.expand(g), *sorted(g.free_symbols, key=lambda s: s.name)) if g.free_symbols else None
+    return 0 if P is None else P.total_degree()

@@ -21,8 +21,6 @@ Soundness argument: docs/prover.md#touching-equality.
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from fractions import Fraction
 import sympy as sp
 from flint import arb
 
+from prunecert.checks.inequality.goal import Goal, enclosure_triple, point_violates
 from prunecert.checks.rigorous.arith import ball, exact_endpoints, interval, is_finite
 from prunecert.checks.rigorous.expr import compile_arb
 from prunecert.checks.errors import ExpressionError
@@ -59,21 +58,14 @@ class _Timeout(Exception):
 
 @contextmanager
 def _alarm(seconds: float):
-    """Interrupt slow sympy calls (only possible in the main thread; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
-        yield
-        return
+    """Interrupt slow sympy calls (nestable, main thread only; see checks.rigorous.budget):
+    raises _Timeout after the block was cut short."""
+    from prunecert.checks.rigorous.budget import time_limit
 
-    def handler(signum, frame):
+    with time_limit(max(seconds, 0.001)) as tl:
+        yield
+    if tl.expired:
         raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def is_zero_exact(e) -> bool:
@@ -154,14 +146,36 @@ def psd_ldl(Q) -> list[Fraction] | None:
 
 # ----------------------------------------------------------------------------- factorisation
 
-def _factor_step(goal, box, *, prec, deadline, max_boxes, keep, seed):
-    from prunecert.checks.inequality.prover import Goal, _run
+MAX_FACTOR_DEGREE = 200   # exact factorisation/expansion only below this total degree
 
-    if goal.strict:
+
+def _degree_bound(e) -> int:
+    """An upper bound on the total degree of a polynomial expression, without expanding it."""
+    if e.is_Symbol:
+        return 1
+    if e.is_Number or not e.free_symbols:
+        return 0
+    if e.is_Add:
+        return max(_degree_bound(a) for a in e.args)
+    if e.is_Mul:
+        return sum(_degree_bound(a) for a in e.args)
+    if e.is_Pow and e.exp.is_Integer and e.exp >= 0:
+        return int(e.exp) * _degree_bound(e.base)
+    return 10 ** 9
+
+def _factor_step(goal, box, *, prec, deadline, max_boxes, keep, seed, subprove):
+    from prunecert.checks.rigorous.domain import defined_on
+
+    if goal.strict or subprove is None:
         return None
     syms = goal.syms
     g = goal.g
     if not g.is_polynomial(*syms):
+        return None
+    if _degree_bound(g) > MAX_FACTOR_DEGREE:
+        return None
+    # the polynomial g stands for the claim only where the claim as typed is defined
+    if not defined_on(goal.D, box, deadline=deadline):
         return None
     try:
         with _alarm(min(3.0, max(0.1, deadline - time.perf_counter()))):
@@ -209,8 +223,8 @@ def _factor_step(goal, box, *, prec, deadline, max_boxes, keep, seed):
             for s in order:
                 if time.perf_counter() > deadline:
                     return None
-                sub = Goal(s * h, goal.names, strict=False)
-                res = _run(sub, box, prec=prec, deadline=deadline, max_boxes=max_boxes,
+                sub = Goal(s * h, goal.names, strict=False, deadline=deadline)
+                res = subprove(sub, box, prec=prec, deadline=deadline, max_boxes=max_boxes,
                            keep=keep, seed=seed, exact_steps=True)
                 boxes += res[2]
                 if res[0] is Level.PROVED:
@@ -367,7 +381,9 @@ def _touch_1d(goal, box, p, pos, deadline):
     for j in range(1, 13):
         if time.perf_counter() > deadline:
             return None
-        dj = sp.diff(goal.g, t, j)
+        dj = goal.deriv_expr1(j)
+        if dj is None:
+            return None
         val = _subs(goal, dj, p)
         if is_zero_exact(val):
             zero_orders.append(j)
@@ -398,8 +414,12 @@ def _touch_1d(goal, box, p, pos, deadline):
             return None
         N = _neighbourhood(goal, box, p, pos, delta)
         if N is not None:
-            y = Dk([interval(*N[0])])
-            if is_finite(y) and y >= 0:
+            XN = [interval(*N[0])]
+            y = Dk(XN)
+            # Taylor's theorem needs g k times continuously differentiable on all of N: proved
+            # by g being real-analytic on N (every function inside its open domain, enclosures
+            # finite), not by sympy's derivative formula (d/dx atan(tan x) = 1 across a pole)
+            if is_finite(y) and y >= 0 and goal.analytic(XN) and goal.defined(XN):
                 return N, {"point": [sp.sstr(v) for v in p], "position": list(pos),
                            "zero_derivative_orders": [0] + zero_orders, "order": k,
                            "sign_derivative": sp.sstr(want * dk),
@@ -437,8 +457,11 @@ def _det(M):
 
 def _touch_nd(goal, box, p, pos, deadline):
     # gradient must vanish exactly
-    for s in goal.syms:
-        if not is_zero_exact(_subs(goal, sp.diff(goal.g, s), p)):
+    grads = [goal._diff(goal.g, s) for s in goal.syms]
+    if any(d is None for d in grads):
+        return None
+    for d in grads:
+        if not is_zero_exact(_subs(goal, d, p)):
             return None
     hess = goal.hess()
     if hess is None:
@@ -451,6 +474,9 @@ def _touch_nd(goal, box, p, pos, deadline):
         N = _neighbourhood(goal, box, p, pos, delta)
         if N is not None:
             X = [interval(a, b) for a, b in N]
+            if not (goal.analytic(X) and goal.defined(X)):
+                delta /= 2
+                continue
             H = [[None] * goal.n for _ in range(goal.n)]
             for (i, j), hij in hess.items():
                 H[i][j] = H[j][i] = hij(X)
@@ -465,13 +491,10 @@ def _touch_nd(goal, box, p, pos, deadline):
 
 
 def _triple(y):
-    from prunecert.checks.inequality.prover import enclosure_triple
     return enclosure_triple(y)
 
 
 def _touching_points(goal, box, *, prec, deadline, float_minima):
-    from prunecert.checks.inequality.prover import point_violates
-
     hoods, facts = [], []
     solved: dict = {}
     tried = set()
@@ -533,10 +556,13 @@ def _touching_points(goal, box, *, prec, deadline, float_minima):
     return None
 
 
-def exact_steps(goal, box, *, prec, deadline, max_boxes, keep, seed, float_minima=()):
-    """Run the exact steps; None if none applies."""
+def exact_steps(goal, box, *, prec, deadline, max_boxes, keep, seed, float_minima=(), subprove=None):
+    """Run the exact steps; None if none applies.  ``subprove(goal, box, **kw)`` is the
+    branch-and-bound search used for factor signs (passed in by the prover, which imports
+    this module, so that this module does not import the prover)."""
     try:
-        st = _factor_step(goal, box, prec=prec, deadline=deadline, max_boxes=max_boxes, keep=keep, seed=seed)
+        st = _factor_step(goal, box, prec=prec, deadline=deadline, max_boxes=max_boxes, keep=keep, seed=seed,
+                          subprove=subprove)
         if st is not None:
             return st
     except (_Timeout, sp.PolynomialError, ExpressionError):

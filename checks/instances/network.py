@@ -116,17 +116,19 @@ class Network:
             p = Path(obj)
             if not p.is_file():
                 raise NetworkError(f"network file not found: {p}")
+            from prunecert.checks.rigorous.numbers import load_json
             try:
-                obj = json.loads(p.read_text())
-            except json.JSONDecodeError as exc:
-                raise NetworkError(f"{p}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
-            except UnicodeDecodeError:
-                raise NetworkError(f"{p}: not a text file") from None
+                obj = load_json(p.read_bytes(), str(p))
+            except InputError as exc:
+                raise NetworkError(str(exc)) from None
+            except OSError as exc:
+                raise NetworkError(f"{p}: cannot read ({exc.strerror or exc})") from None
         elif isinstance(obj, str):
+            from prunecert.checks.rigorous.numbers import load_json
             try:
-                obj = json.loads(obj)
-            except json.JSONDecodeError as exc:
-                raise NetworkError(f"malformed JSON ({exc.msg} at line {exc.lineno})") from None
+                obj = load_json(obj, "network JSON")
+            except InputError as exc:
+                raise NetworkError(str(exc)) from None
         if not isinstance(obj, dict):
             raise NetworkError("a network is a JSON object with keys model, w, u, v")
         missing = [k for k in ("model", "w", "u", "v") if k not in obj]

@@ -15,6 +15,7 @@ Abs, Max, Min (``relu(x)`` = ``Max(0, x)``), Piecewise, pi, E.
 from __future__ import annotations
 
 import ast
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Callable, Iterable, Sequence
@@ -23,7 +24,8 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpz
 
 from prunecert.checks.rigorous.arith import absval, amax, amin, compare3
-from prunecert.checks.errors import ExpressionError
+from prunecert.checks.errors import ExpressionError, InputError
+from prunecert.checks.rigorous.numbers import check_decimal_size
 from prunecert.checks.levels import Tri
 
 __all__ = ["parse", "parse_relation", "compile_arb", "compile_float", "FUNCTIONS", "CONSTANTS",
@@ -31,6 +33,8 @@ __all__ = ["parse", "parse_relation", "compile_arb", "compile_float", "FUNCTIONS
 
 MAX_TEXT = 20_000
 MAX_EXPONENT = 10_000
+MAX_LITERAL_BITS = 100_000  # exact constants built while parsing (e.g. 2**10000) stay this small
+MAX_DEPTH = 200             # nesting of calls/parentheses (a flat sum of any length is fine)
 
 RELATIONS = (">=", ">", "<=", "<")
 _CMP_OPS = {ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=", ast.Lt: "<", ast.Eq: "==", ast.NotEq: "!="}
@@ -103,15 +107,33 @@ def _symbol(name: str) -> sp.Symbol:
     return sp.Symbol(name, real=True)
 
 
+def normalise_name(name) -> str:
+    """A user's variable name as Python's parser sees it (NFKC: fullwidth 'ｘ' is 'x')."""
+    return unicodedata.normalize("NFKC", str(name))
+
+
+def normalise_names(names) -> list[str]:
+    """NFKC-normalised names; two names that normalise alike are an ExpressionError."""
+    out, seen = [], {}
+    for v in names:
+        n = normalise_name(v)
+        if n in seen:
+            raise ExpressionError(f"variable names {seen[n]!r} and {str(v)!r} are the same name "
+                                  f"{n!r} after Unicode normalisation (NFKC); rename one")
+        seen[n] = str(v)
+        out.append(n)
+    return out
+
+
 class _Parser:
-    def __init__(self, text: str, variables: Iterable[str] | None):
+    def __init__(self, text: str, variables: Iterable[str] | None, raw: bool = False):
         self.text = text
+        self.raw = raw
         if variables is None:
             self.vars = None
         else:
             self.vars = {}
-            for v in variables:
-                v = str(v)
+            for v in normalise_names(variables):
                 if not v.isidentifier():
                     raise ExpressionError(f"variable name {v!r} is not a valid identifier")
                 if v in FUNCTIONS or v in CONSTANTS or v in ("Piecewise", "True", "False"):
@@ -144,17 +166,75 @@ class _Parser:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             self.fail(node, f"unsupported literal {v!r}")
         if isinstance(v, int):
+            if v.bit_length() > MAX_LITERAL_BITS:
+                self.fail(node, "integer literal too large")
             return sp.Integer(v)
         seg = ast.get_source_segment(self.text, node)
+        try:
+            check_decimal_size(seg or "", "number")
+        except InputError as exc:
+            self.fail(node, str(exc))
         try:
             q = Fraction(Decimal(seg.replace("_", "")))
         except (InvalidOperation, ValueError, TypeError, AttributeError):
             self.fail(node, f"cannot read the number {seg!r} exactly")
         return sp.Rational(q.numerator, q.denominator)
 
+    # -- building blocks: evaluated (sympy's automatic simplification) or raw (as typed)
+    def add(self, a, b):
+        return sp.Add(a, b, evaluate=False) if self.raw else a + b
+
+    def sub(self, a, b):
+        return sp.Add(a, sp.Mul(sp.S.NegativeOne, b, evaluate=False), evaluate=False) if self.raw else a - b
+
+    def mul(self, a, b):
+        return sp.Mul(a, b, evaluate=False) if self.raw else a * b
+
+    def neg(self, a):
+        return sp.Mul(sp.S.NegativeOne, a, evaluate=False) if self.raw else -a
+
+    def div(self, a, b):
+        if self.raw:
+            return sp.Mul(a, sp.Pow(b, sp.S.NegativeOne, evaluate=False), evaluate=False)
+        return a / b
+
+    def power(self, a, b):
+        return sp.Pow(a, b, evaluate=False) if self.raw else a ** b
+
+    def call(self, fname, args):
+        if not self.raw:
+            return FUNCTIONS[fname](*args)
+        one = {"sqrt": lambda x: sp.Pow(x, sp.S.Half, evaluate=False),
+               "relu": lambda x: sp.Max(sp.S.Zero, x, evaluate=False)}
+        if fname in one:
+            if len(args) != 1:
+                raise ExpressionError(f"{fname} takes exactly one argument, got {len(args)}")
+            return one[fname](args[0])
+        if fname == "log" and len(args) == 2:
+            return self.div(sp.log(args[0], evaluate=False), sp.log(args[1], evaluate=False))
+        if fname in ("Max", "max", "Min", "min"):
+            if not args:
+                raise ExpressionError(f"{fname} needs at least one argument")
+            f = sp.Max if fname.lower() == "max" else sp.Min
+            return args[0] if len(args) == 1 else f(*args, evaluate=False)
+        if len(args) != 1:
+            raise ExpressionError(f"{fname} takes exactly one argument, got {len(args)}")
+        base = {"ln": sp.log, "abs": sp.Abs}.get(fname) or FUNCTIONS[fname](sp.Symbol("_probe")).func
+        return base(args[0], evaluate=False)
+
+    def _chain(self, node, kinds):
+        """Operands and operators of a left-nested chain a op b op c ... (no recursion)."""
+        ops, operands = [], []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, kinds):
+            ops.append(node.op)
+            operands.append(node.right)
+            node = node.left
+        operands.append(node)
+        return list(reversed(operands)), list(reversed(ops))
+
     def expr(self, node, depth=0):
-        if depth > 200:
-            self.fail(node, "expression nested too deeply")
+        if depth > MAX_DEPTH:
+            self.fail(node, f"expression nested more than {MAX_DEPTH} levels deep")
         d = depth + 1
         if isinstance(node, ast.Expression):
             return self.expr(node.body, d)
@@ -164,32 +244,55 @@ class _Parser:
             return self.name(node)
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
-                return -self.expr(node.operand, d)
+                return self.neg(self.expr(node.operand, d))
             if isinstance(node.op, ast.UAdd):
                 return self.expr(node.operand, d)
             self.fail(node, "unsupported unary operator")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)) \
+                and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, (ast.Add, ast.Sub)):
+            # a long sum: flatten (a + b - c + ... must not count as deep nesting)
+            operands, ops = self._chain(node, (ast.Add, ast.Sub))
+            terms = [self.expr(operands[0], d)]
+            for op, o in zip(ops, operands[1:]):
+                t = self.expr(o, d)
+                terms.append(t if isinstance(op, ast.Add) else self.neg(t))
+            if self.raw:
+                return sp.Add(*terms, evaluate=False)
+            return sp.Add(*terms)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) \
+                and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Mult):
+            operands, _ = self._chain(node, (ast.Mult,))
+            facs = [self.expr(o, d) for o in operands]
+            if self.raw:
+                return sp.Mul(*facs, evaluate=False)
+            out = facs[0]
+            for f in facs[1:]:
+                out = self._checked_mul(node, out, f)
+            return out
         if isinstance(node, ast.BinOp):
             a, b = self.expr(node.left, d), self.expr(node.right, d)
             op = node.op
             if isinstance(op, ast.Add):
-                return a + b
+                return self.add(a, b)
             if isinstance(op, ast.Sub):
-                return a - b
+                return self.sub(a, b)
             if isinstance(op, ast.Mult):
-                return a * b
+                return self.mul(a, b) if self.raw else self._checked_mul(node, a, b)
             if isinstance(op, ast.Div):
                 if b == 0:
                     self.fail(node, "division by zero")
-                self.domain.append(("nonzero", b))
-                return a / b
+                if not self.raw:
+                    self.domain.append(("nonzero", b))
+                return self.div(a, b)
             if isinstance(op, ast.Pow):
                 if b.is_number and b.is_finite and abs(b) > MAX_EXPONENT:
                     self.fail(node, f"exponent {b} too large")
                 if a == 0 and b.is_number and (b.is_negative or b == 0):
                     self.fail(node, "0 to a non-positive power")
-                if not (b.is_integer and b.is_nonnegative):
+                self._size_of_power(node, a, b)
+                if not (b.is_integer and b.is_nonnegative) and not self.raw:
                     self.domain.append(("nonzero" if b.is_integer else "power-base", a))
-                return a ** b
+                return self.power(a, b)
             if isinstance(op, ast.BitXor):
                 self.fail(node, "'^' is not a power here; use '**'")
             self.fail(node, f"unsupported operator {type(op).__name__}")
@@ -207,17 +310,30 @@ class _Parser:
                 self.fail(node, f"unknown function {fname!r} (known: {', '.join(sorted(FUNCTIONS))}, Piecewise)")
             args = [self.expr(a, d) for a in node.args]
             kind = _DOMAIN_KIND.get(fname)
-            if kind is not None and len(args) >= 1:
+            if kind is not None and len(args) >= 1 and not self.raw:
                 self.domain.append((kind, args[0]))
                 if fname == "log" and len(args) == 2:
                     self.domain.append(("log", args[1]))
-            out = FUNCTIONS[fname](*args)
-            if out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            out = self.call(fname, args) if self.raw else FUNCTIONS[fname](*args)
+            if not self.raw and out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 self.fail(node, f"{fname} of these arguments is not a finite real number")
             return out
         if isinstance(node, ast.Compare):
             self.fail(node, "a comparison is only allowed at the top level (or in a Piecewise condition)")
         self.fail(node, f"unsupported syntax {type(node).__name__}")
+
+    def _checked_mul(self, node, a, b):
+        if a.is_Number and b.is_Number:
+            bits = _bits(a) + _bits(b)
+            if bits > MAX_LITERAL_BITS:
+                self.fail(node, "constant too large")
+        return a * b
+
+    def _size_of_power(self, node, a, b):
+        """Refuse constants whose exact value would be huge (e.g. ((2**10000)**10000)**10000)."""
+        if a.is_Number and b.is_Integer and a != 0 and abs(a) != 1:
+            if _bits(a) * abs(int(b)) > MAX_LITERAL_BITS:
+                self.fail(node, f"the constant {sp.sstr(a)[:20]}**{b} is too large to compute exactly")
 
     def condition(self, node, depth):
         d = depth + 1
@@ -231,14 +347,15 @@ class _Parser:
                 sym = _CMP_OPS.get(type(op))
                 if sym is None:
                     self.fail(node, "unsupported comparison")
-                parts.append(sp.Rel(left, r, sym))
+                parts.append(sp.Rel(left, r, sym, evaluate=False) if self.raw else sp.Rel(left, r, sym))
                 left = r
-            return sp.And(*parts) if len(parts) > 1 else parts[0]
+            return sp.And(*parts, evaluate=not self.raw) if len(parts) > 1 else parts[0]
         if isinstance(node, ast.BoolOp):
             vals = [self.condition(v, d) for v in node.values]
-            return sp.And(*vals) if isinstance(node.op, ast.And) else sp.Or(*vals)
+            f = sp.And if isinstance(node.op, ast.And) else sp.Or
+            return f(*vals, evaluate=not self.raw)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return sp.Not(self.condition(node.operand, d))
+            return sp.Not(self.condition(node.operand, d), evaluate=not self.raw)
         self.fail(node, "a Piecewise condition must be a comparison, and/or/not, or True")
 
     def piecewise(self, node, depth):
@@ -249,7 +366,16 @@ class _Parser:
             pairs.append((self.expr(arg.elts[0], depth), self.condition(arg.elts[1], depth)))
         if not pairs:
             self.fail(node, "Piecewise needs at least one (value, condition) pair")
+        if self.raw:
+            return sp.Piecewise(*pairs, evaluate=False)
         return sp.Piecewise(*pairs)
+
+
+def _bits(q) -> int:
+    """Binary size of an exact sympy number (numerator + denominator bits; 64 otherwise)."""
+    if q.is_Rational:
+        return int(q.p).bit_length() + int(q.q).bit_length()
+    return 64
 
 
 def _tree(text: str) -> ast.Expression:
@@ -278,18 +404,23 @@ def _guard(fn):
         raise ExpressionError("expression nested too deeply") from None
     except (TypeError, ValueError, ZeroDivisionError, AttributeError, OverflowError) as exc:
         raise ExpressionError(f"cannot build the expression: {exc}") from None
+    except MemoryError:
+        raise ExpressionError("expression too large to build") from None
 
 
 def _require_domain_kept(p: "_Parser", out, text: str) -> None:
     require_domain_kept(p.domain, out, text.strip())
 
 
-def parse(text: str, variables: Iterable[str] | None = None) -> sp.Expr:
+def parse(text: str, variables: Iterable[str] | None = None, raw: bool = False) -> sp.Expr:
     """Parse ``text`` into a sympy expression (symbols are real).  With ``variables`` given,
-    every other name is an error."""
+    every other name is an error.  ``raw=True`` returns the tree exactly as typed (sympy's
+    automatic evaluation off): the form on which definedness is decided."""
     tree = _tree(text)
-    p = _Parser(text.strip(), variables)
+    p = _Parser(text.strip(), variables, raw=raw)
     out = _guard(lambda: p.expr(tree))
+    if raw:
+        return out
     if not isinstance(out, sp.Expr):
         raise ExpressionError(f"{text.strip()!r} is not a real-valued expression")
     _require_domain_kept(p, out, text)
@@ -298,8 +429,10 @@ def parse(text: str, variables: Iterable[str] | None = None) -> sp.Expr:
     return out
 
 
-def parse_relation(text: str, variables: Iterable[str] | None = None) -> tuple[sp.Expr, str, sp.Expr]:
-    """Parse ``"EXPR OP EXPR"`` (OP one of >=, >, <=, <) into (lhs, op, rhs)."""
+def parse_relation(text: str, variables: Iterable[str] | None = None, raw: bool = False
+                   ) -> tuple[sp.Expr, str, sp.Expr]:
+    """Parse ``"EXPR OP EXPR"`` (OP one of >=, >, <=, <) into (lhs, op, rhs).  ``raw=True``:
+    both sides exactly as typed (see :func:`parse`)."""
     tree = _tree(text)
     body = tree.body
     if not isinstance(body, ast.Compare):
@@ -309,9 +442,11 @@ def parse_relation(text: str, variables: Iterable[str] | None = None) -> tuple[s
     op = _CMP_OPS.get(type(body.ops[0]))
     if op not in RELATIONS:
         raise ExpressionError(f"relation {op or type(body.ops[0]).__name__!r} not supported (use one of {', '.join(RELATIONS)})")
-    p = _Parser(text.strip(), variables)
+    p = _Parser(text.strip(), variables, raw=raw)
     lhs = _guard(lambda: p.expr(body.left))
     rhs = _guard(lambda: p.expr(body.comparators[0]))
+    if raw:
+        return lhs, op, rhs
     for side in (lhs, rhs):
         if not isinstance(side, sp.Expr) or side.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
             raise ExpressionError(f"{text.strip()!r}: both sides must be finite real expressions")

@@ -19,6 +19,40 @@ from prunecert.checks.errors import InputError
 _FRACTION_RE = re.compile(r"^\s*([+-]?\d+)\s*/\s*([+-]?\d+)\s*$")
 _DECIMAL_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 
+# Size limits for exact numbers read from text.  ``Fraction("1e99999999")`` would build a
+# 10^8-digit integer (minutes and gigabytes), so the digits and the decimal exponent are
+# bounded *before* anything is converted.  The limits are far beyond any meaningful input.
+MAX_DIGITS = 2000          # significant digits of one literal (numerator or denominator)
+MAX_DECIMAL_EXPONENT = 1000  # |e| in 1eE, after normalising the mantissa
+MAX_JSON_DEPTH = 64        # nesting of arrays/objects in a JSON input
+
+
+def check_decimal_size(text: str, what: str = "number") -> None:
+    """InputError unless the decimal literal ``text`` has at most MAX_DIGITS digits and a
+    magnitude 10**k with |k| <= MAX_DECIMAL_EXPONENT (checked on the text, without converting)."""
+    t = text.strip().lstrip("+-").replace("_", "").lower()
+    mant, _, exp = t.partition("e")
+    intpart, _, frac = mant.partition(".")
+    digits = (intpart + frac).lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        raise InputError(f"{what}: {len(digits)} digits; at most {MAX_DIGITS} are supported")
+    if len(exp.lstrip("+-").lstrip("0")) > 9:
+        raise InputError(f"{what}: exponent out of the supported range (|exponent| <= {MAX_DECIMAL_EXPONENT})")
+    ev = int(exp) if exp else 0
+    if not digits:
+        return  # zero, whatever the exponent
+    ip = intpart.lstrip("0")
+    adjusted = ev + len(ip) - 1 if ip else ev - (len(frac) - len(frac.lstrip("0"))) - 1
+    if abs(adjusted) > MAX_DECIMAL_EXPONENT:
+        raise InputError(f"{what}: {text.strip()[:40]!r} is out of the supported range "
+                         f"(magnitude between 1e-{MAX_DECIMAL_EXPONENT} and 1e{MAX_DECIMAL_EXPONENT})")
+
+
+def check_int_size(text: str, what: str = "number") -> None:
+    digits = text.strip().lstrip("+-").lstrip("0")
+    if len(digits) > MAX_DIGITS:
+        raise InputError(f"{what}: {len(digits)} digits; at most {MAX_DIGITS} are supported")
+
 
 def to_fraction(value, what: str = "number") -> Fraction:
     """Return ``value`` as an exact Fraction, or raise InputError saying what is wrong."""
@@ -27,6 +61,8 @@ def to_fraction(value, what: str = "number") -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if value.bit_length() > 4 * MAX_DIGITS:
+            raise InputError(f"{what}: integer with {value.bit_length()} bits; too large")
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -35,16 +71,20 @@ def to_fraction(value, what: str = "number") -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise InputError(f"{what}: non-finite value {value!r}")
+        check_decimal_size(format(value, "e"), what)
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip()
         m = _FRACTION_RE.match(text)
         if m:
+            check_int_size(m.group(1), what)
+            check_int_size(m.group(2), what)
             den = int(m.group(2))
             if den == 0:
                 raise InputError(f"{what}: division by zero in {value!r}")
             return Fraction(int(m.group(1)), den)
         if _DECIMAL_RE.match(text):
+            check_decimal_size(text, what)
             try:
                 return Fraction(Decimal(text))
             except (InvalidOperation, ValueError) as exc:  # pragma: no cover - regex guards
@@ -123,3 +163,66 @@ def parse_box(spec: str, what: str = "box") -> tuple[Fraction, Fraction]:
     if lo > hi:
         raise InputError(f"{what}: reversed interval [{parts[0].strip()}, {parts[1].strip()}] (lower end > upper end)")
     return lo, hi
+
+
+# --------------------------------------------------------------------------- JSON input
+
+def _json_number(text: str):
+    check_decimal_size(text, "JSON number")
+    v = float(text)
+    if not math.isfinite(v):
+        raise InputError(f"JSON number {text!r} is not a finite double")
+    return v
+
+
+def _json_int(text: str):
+    check_int_size(text, "JSON integer")
+    return int(text)
+
+
+def _json_constant(name: str):
+    raise InputError(f"JSON constant {name} (not a finite number) is not accepted")
+
+
+def load_json(text, what: str = "JSON input"):
+    """Parse JSON text with bounded resources: no NaN/Infinity, numbers of bounded size
+    (``1e99999999`` is refused, not materialised), nesting at most MAX_JSON_DEPTH.
+    Any problem is an InputError with a one-line message."""
+    import json
+
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode()
+        except UnicodeDecodeError:
+            raise InputError(f"{what}: not UTF-8 text") from None
+    # nesting depth, counted outside strings, before the (recursive) decoder runs
+    depth = best = 0
+    in_str = esc = False
+    for ch in text if len(text) < 50_000_000 else ():
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+                if best > MAX_JSON_DEPTH:
+                    raise InputError(f"{what}: nested more than {MAX_JSON_DEPTH} levels deep")
+        elif ch in "]}":
+            depth -= 1
+    if len(text) >= 50_000_000:
+        raise InputError(f"{what}: larger than 50 MB")
+    try:
+        return json.loads(text, parse_float=_json_number, parse_int=_json_int, parse_constant=_json_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what}: malformed JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:
+        raise InputError(f"{what}: nested too deeply") from None
+    except ValueError as exc:  # e.g. int() digit limit
+        raise InputError(f"{what}: {exc}") from None

@@ -59,6 +59,7 @@ def run(args) -> int:
     if not box:
         raise BoxError("give at least one --var NAME=[LO,HI]")
     lhs, op, rhs = parse_relation(args.claim, list(box))
+    raw_lhs, _, raw_rhs = parse_relation(args.claim, list(box), raw=True)
     used = {s.name for s in (lhs.free_symbols | rhs.free_symbols)}
     unused = [n for n in box if n not in used]
     box_used = {n: v for n, v in box.items() if n in used} or box
@@ -67,7 +68,7 @@ def run(args) -> int:
     if args.timeout is None or not (args.timeout > 0) or args.timeout == float("inf"):
         raise InputError(f"--timeout must be a positive finite number of seconds, got {args.timeout}")
     out = prove(lhs, op, rhs, box_used, prec=args.prec, timeout=args.timeout, max_boxes=args.max_boxes,
-                certificate=bool(args.certificate), claim_text=args.claim.strip())
+                certificate=bool(args.certificate), claim_text=args.claim.strip(), raw=(raw_lhs, raw_rhs))
     if args.certificate:
         if out.certificate is not None:
             from prunecert.checks.inequality.certificate import save

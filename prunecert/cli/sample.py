@@ -25,10 +25,21 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+MAX_ENTRIES = 2_000_000   # n * (d + 1) weights written as exact decimal text
+
+
 def run(args) -> int:
+    from prunecert.checks.errors import InputError
     from prunecert.checks.instances.network import sample
     from prunecert.cli._render import check_output_path, emit_json
 
+    if args.seed < 0:
+        raise InputError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.n < 1 or args.d < 1:
+        raise InputError(f"need --n >= 1 and --d >= 1, got n = {args.n}, d = {args.d}")
+    if args.n * (args.d + 1) > MAX_ENTRIES:
+        raise InputError(f"--n {args.n} --d {args.d} means {args.n * (args.d + 1)} weights; "
+                         f"at most {MAX_ENTRIES} are supported")
     if args.out:
         check_output_path(args.out, "--out")
     net = sample(args.n, args.d, seed=args.seed, dist=args.dist, model=args.model, target=args.target)
@@ -36,9 +47,12 @@ def run(args) -> int:
     obj["meta"] = {"seed": args.seed, "dist": args.dist, "digits": 6, "target": args.target,
                    "generator": "numpy.random.default_rng"}
     if args.out:
-        with open(args.out, "w") as fh:
-            json.dump(obj, fh, indent=1)
-            fh.write("\n")
+        try:
+            with open(args.out, "w") as fh:
+                json.dump(obj, fh, indent=1)
+                fh.write("\n")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         err_console.print(f"wrote {args.out} (n = {net.n}, d = {net.d}, model {net.model})")
         if args.json:
             emit_json({"out": args.out, "n": net.n, "d": net.d, "model": net.model, "seed": args.seed})

@@ -45,6 +45,7 @@ from prunecert.checks.result import CheckResult
 __all__ = ["prove", "prove_text", "ProofOutcome", "Goal", "decimal_string"]
 
 MAX_VARS = 4
+HARD_GRACE = 2.0   # seconds past the budget before a hard stop
 
 
 # ----------------------------------------------------------------------------- outcome
@@ -287,14 +288,23 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
     smt_ok = use_smt and _smt_expressible(g)
     # an exactly decidable (polynomial / piecewise-linear) claim keeps 40% of the time for the SMT rung
     ladder_deadline = t0 + 0.6 * timeout if smt_ok else deadline
-    with workprec(prec):
-        goal = Goal(g, names, strict, raw=graw, deadline=deadline)
-        goal.side = "lhs - rhs" if op in (">=", ">") else "rhs - lhs"
-        res = _run(goal, parts, prec=prec, deadline=ladder_deadline, max_boxes=max_boxes,
-                   keep=certificate, seed=seed, exact_steps=use_exact_steps)
+    from prunecert.checks.rigorous.budget import time_limit
+
+    res, smt_cert = None, None
+    # cooperative deadline checks everywhere, plus a hard stop for anything that ignores them
+    # (a long sympy call): the budget holds for any input
+    with time_limit(max(deadline + HARD_GRACE - time.perf_counter(), 0.01)) as tl:
+        with workprec(prec):
+            goal = Goal(g, names, strict, raw=graw, deadline=deadline)
+            goal.side = "lhs - rhs" if op in (">=", ">") else "rhs - lhs"
+            res = _run(goal, parts, prec=prec, deadline=ladder_deadline, max_boxes=max_boxes,
+                       keep=certificate, seed=seed, exact_steps=use_exact_steps)
+            if res[0] is Level.UNKNOWN and smt_ok:
+                res, smt_cert = _smt_rung(goal, L, op, R, parts, res, prec=prec, deadline=deadline)
+    if tl.expired or res is None:
         smt_cert = None
-        if res[0] is Level.UNKNOWN and smt_ok:
-            res, smt_cert = _smt_rung(goal, L, op, R, parts, res, prec=prec, deadline=deadline)
+        res = (Level.UNKNOWN, "time-limit", 0, None,
+               f"time limit: stopped {HARD_GRACE:g} s after the {timeout:g} s budget", None)
     status, method, boxes, witness, detail, body = res
     seconds = time.perf_counter() - t0
     out = ProofOutcome(status, method, seconds, boxes, witness, None, detail, text)

@@ -74,27 +74,35 @@ class Goal:
         self._hess = None
         self._d1 = {}
         self._d1e = {}
+        self._last = {}
         self._float = None
 
     # -- definedness (see the module docstring)
+    def _level(self, C, X) -> int:
+        """0 (not proved defined), DEFINED or ANALYTIC for the checked evaluator C on X;
+        remembered for the last box (the rungs of one box ask several times)."""
+        key = (id(C), id(X))
+        hit = self._last.get(key)
+        if hit is not None and hit[0] is X:
+            return hit[1]
+        try:
+            lev = C(X)[1]
+        except Undefined:
+            lev = 0
+        if len(self._last) > 8:
+            self._last.clear()
+        self._last[key] = (X, lev)
+        return lev
+
     def defined(self, X) -> bool:
         """The claim as typed is defined at every point of the box of balls X (and so is g)."""
-        try:
-            self.D(X)
-            if self.D is not self.A:
-                self.A(X)
-            return True
-        except Undefined:
+        if self._level(self.A, X) < DEFINED:
             return False
+        return self.D is self.A or self._level(self.D, X) >= DEFINED
 
     def analytic(self, X) -> bool:
         """g is real-analytic on an open set containing X (derivative rungs may be used)."""
-        if not self.smooth:
-            return False
-        try:
-            return self.A(X)[1] >= ANALYTIC
-        except Undefined:
-            return False
+        return self.smooth and self._level(self.A, X) >= ANALYTIC
 
     def _diff(self, e, *args):
         """sympy derivative within the goal's time budget and a size cap (None otherwise)."""

@@ -40,15 +40,18 @@ def canonical(obj: Any) -> str:
 
 @functools.cache
 def package_code_version() -> str:
-    """Hash of every source file of the engines and the mathematics (relative path and bytes)."""
-    import prunecert.bounds
-    import prunecert.checks
+    """Hash of every source file of the engines and the mathematics (relative path and bytes).
 
+    The engines (this layer) must not import the mathematics above them, so the mathematics'
+    folder is found beside the engines' folder (``checks/`` and ``bounds/`` are siblings both in
+    a checkout and in an installed ``prunecert/``), without importing it."""
+    checks_root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for pkg in (prunecert.checks, prunecert.bounds):
-        root = Path(pkg.__path__[0])
+    for name, root in (("checks", checks_root), ("bounds", checks_root.parent / "bounds")):
+        if not root.is_dir():
+            raise RuntimeError(f"cannot find the package's {name}/ folder beside {checks_root}")
         for f in sorted(root.rglob("*.py")):
-            h.update(f"{pkg.__name__}/{f.relative_to(root).as_posix()}\0".encode())
+            h.update(f"prunecert.{name}/{f.relative_to(root).as_posix()}\0".encode())
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
 

@@ -374,7 +374,8 @@ section.theorem{background:#fff;border:1px solid #ddd;border-radius:8px;margin:1
 .cards details.selected{outline:3px solid #1565c0}
 .cards summary{cursor:pointer;font-size:14px}
 .badge{display:inline-block;padding:1px 7px;border-radius:5px;font-size:12px;font-weight:700}
-pre.stmt{white-space:pre-wrap;background:#f5f5f5;padding:6px;border-radius:4px;font-size:13px}
+div.stmt{white-space:pre-wrap;background:#f5f5f5;padding:6px;border-radius:4px;font-size:14px}
+math{font-size:1.05em}code.tex{color:#555}
 .reason{font-size:13px}.reason b{color:#b71c1c}
 table.checks{border-collapse:collapse;font-size:12px;margin:6px 0}
 table.checks td,table.checks th{border:1px solid #ddd;padding:2px 6px;text-align:left}
@@ -420,6 +421,8 @@ _JS = r"""
 
 
 def _card(n: dict, proof_href=None) -> str:
+    from prunecert.proofs.mathtext import math_html
+
     e = html.escape
     rows = []
     for ch in n["checks"]:
@@ -441,7 +444,7 @@ def _card(n: dict, proof_href=None) -> str:
     href = proof_href(n["proof"]) if (proof_href and n["proof"]) else None
     proof = ((f'<p>Written argument: <a href="{e(href)}">{e(n["proof"])}</a></p>' if href else
               f'<p>Written argument: <code>{e(n["proof"])}</code></p>') if n["proof"] else "")
-    sketch = f'<div class="sketch"><b>Proof sketch.</b> {e(n["sketch"])}</div>' if n["sketch"] else ""
+    sketch = f'<div class="sketch"><b>Proof sketch.</b> {math_html(n["sketch"])}</div>' if n["sketch"] else ""
     sym = f'<p>sympy: <code>{e(n["sympy"])}</code></p>' if n.get("sympy") else ""
     stp = n.get("steps") or {"machine": [], "prose": []}
     steps_html = ('<p class="steps"><b>Steps:</b> ' + str(len(stp["machine"])) + ' machine-checked ('
@@ -449,7 +452,7 @@ def _card(n: dict, proof_href=None) -> str:
                   + (' (' + e("; ".join(stp["prose"])) + ')' if stp["prose"] else '') + '</p>')
     return (f'<details data-id="{e(n["id"])}"><summary><span class="badge" data-level="{e(n["level"])}">'
             f'</span> <code>{e(n["id"])}</code> — {e(n["title"])} <small>({e(n["kind"])})</small></summary>'
-            f'<pre class="stmt">{e(n["statement"])}</pre>{sym}{hyp}<p>Source: {e(n["source"])}</p>'
+            f'<div class="stmt">{math_html(n["statement"])}</div>{sym}{hyp}<p>Source: {e(n["source"])}</p>'
             f'{why}{own}{deps}{steps_html}{sketch}{proof}{table}</details>')
 
 

@@ -136,6 +136,20 @@ def _text(s) -> str:
     return re.sub(r"([\\`*_\[\]])", r"\\\1", s).replace("\n", " ")
 
 
+def _statement(s: str) -> str:
+    """A claim statement as one Markdown paragraph: formulas ($...$, $$...$$) kept for the math
+    extension (rendered as MathML), the text between them made safe with _text."""
+    from prunecert.proofs.mathtext import _MATH
+
+    s = " ".join(str(s).split())
+    out, pos = [], 0
+    for m in _MATH.finditer(s):
+        out += [_text(s[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    out.append(_text(s[pos:]))
+    return "".join(out)
+
+
 def _cell(s) -> str:
     return _text(s).replace("|", "\\|")
 
@@ -195,7 +209,7 @@ def seed_page(spec: dict, ids: list[str], statuses, warnings: list[str], seconds
             if c.proof_uses:
                 deps.append("proof uses " + ", ".join(f"`{d}`" for d in c.proof_uses))
             extra = [f"Written argument: {link}." if link else "", ("; ".join(deps) + ".").capitalize() if deps else ""]
-            out += ["", "```text", c.statement.strip() or "(no statement)", "```", ""]
+            out += ["", "> " + (_statement(c.statement) if c.statement.strip() else "(no statement)"), ""]
             checks = ", ".join(f"{_text(name)} ({_text(r.method)}, {r.level.value})" if r else f"{_text(name)} (slow, not run)"
                                for name, r in st.results)
             if checks:

@@ -88,3 +88,30 @@ def test_mkdocs_build_strict(tmp_path):
     for f in site.rglob("*.html"):        # offline: nothing is loaded from the network
         text = f.read_text(encoding="utf-8", errors="replace")
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="(https?:)?//', text), f
+    # formulas are MathML drawn by the browser (no script): statements render as mathematics
+    seed = (site / "seeds" / "000-001-exponential-gap" / "index.html").read_text(encoding="utf-8")
+    assert seed.count("<math") > 20 and 'class="arithmatex"' not in seed and 'class="tex"' not in seed
+    assert "<math" in (site / "blueprint" / "index.html").read_text(encoding="utf-8")
+    # the navigation starts from the tutorial
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = re.findall(r'<a href="([^"#]+)" class="dropdown-item', home)
+    assert nav and nav[0].startswith("tutorial"), nav[:3]
+
+
+def test_no_reference_outside_the_repository():
+    """Docs, code and scripts name no file outside the repository (the background notes are not
+    shipped: what the docs need from them is written into the docs)."""
+    import re
+
+    pat = re.compile(r"MATH\.md|NUMERICS\.md|DESIGN\.md|\.\./shared|shared/background")
+    hits = []
+    for top in ("docs", "checks", "bounds", "proofs", "prunecert", "scripts", "benchmarks", "tests"):
+        for f in (ROOT / top).rglob("*"):
+            if f.suffix in (".md", ".py", ".html", ".json", ".yml", ".toml", ".csv") and f.name != "test_docs.py":
+                for i, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                    if pat.search(line):
+                        hits.append(f"{f.relative_to(ROOT)}:{i}")
+    for f in ("README.md", "mkdocs.yml", "pyproject.toml"):
+        if pat.search((ROOT / f).read_text(encoding="utf-8")):
+            hits.append(f)
+    assert not hits, "references to files outside the repository: " + ", ".join(hits[:20])

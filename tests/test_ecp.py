@@ -1,4 +1,4 @@
-"""Elimination-compensation closed forms (MATH.md §4): symbolic derivations and property hunts."""
+"""Elimination-compensation closed forms (seed 004): symbolic derivations and property hunts."""
 from fractions import Fraction
 
 from hypothesis import given, settings, strategies as st
@@ -13,7 +13,7 @@ def test_symbolic_derivations():
     assert ecp.first_order()["ok"]
     assert ecp.first_order_sums_identity(3, 2)["ok"]
     r = ecp.second_order()
-    assert r["ok"] and r["matches_MATH_md"]
+    assert r["ok"] and r["matches_reconstructed"]
     assert r["sign_flipped_residual"] == "2*g_b"      # the other sign is not stationary
     assert ecp.linear_last_layer()["ok"]
     assert ecp.several_weights_first_order(2)["ok"]

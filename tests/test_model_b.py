@@ -151,7 +151,7 @@ def test_width_consistent_with_certified_corollary(k):
     eps = Fraction(1, 10 ** k)
     n_cor = math.floor(1 / (20 * float(eps) * math.log(10 ** k)) * (1 - 1e-9))
     r = model_b.neuron_width_lower_bound(eps, "0.64")
-    assert r["width"] >= n_cor        # the tight constant does at least as well as MATH.md's corollary
+    assert r["width"] >= n_cor        # the tight constant does at least as well as the sketch's numeric corollary
     # and the bound function obeys the corollary at its width
     assert arith.compare3(model_b.success_probability_upper(n_cor, eps, constant="reconstructed"),
                           "<=", Fraction(36, 100)) is Tri.TRUE

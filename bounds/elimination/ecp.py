@@ -1,4 +1,4 @@
-"""Elimination-compensation (seed 004, MATH.md §4): optimal bias compensation, derived by sympy.
+"""Elimination-compensation (seed 004; closed forms reconstructed for this project): optimal bias compensation, derived by sympy.
 
 A layer computes z = W x + b; removing the weight W_jk (Delta w = -W_jk) and shifting the bias
 b_j by db changes z_j(n) by db - W_jk x_k(n) on sample n.  Write W = W_jk.
@@ -93,7 +93,7 @@ def second_order() -> dict:
     dL = -gw * W + gb * db + (Hww * W ** 2 - 2 * Hwb * W * db + Hbb * db ** 2) / 2
     sols = sp.solve(sp.Eq(sp.diff(dL, db), 0), db)
     dbs = sp.simplify(sols[0])
-    math_md = (Hwb * W - gb) / Hbb          # MATH.md's reconstructed formula (H_bw = H_wb)
+    math_md = (Hwb * W - gb) / Hbb          # the reconstructed formula (H_bw = H_wb)
     star = sp.simplify(dL.subs(db, dbs))
     stationary = sp.simplify(star.subs({gw: 0, gb: 0}))
     gain = sp.factor(sp.simplify(dL.subs(db, 0) - star))
@@ -102,7 +102,7 @@ def second_order() -> dict:
           and sp.simplify(gain - (gb - Hwb * W) ** 2 / (2 * Hbb)) == 0 and gain.is_nonnegative is True)
     # a sign-flipped variant (+g_b) is NOT stationary: record it to show the check can fail
     wrong = sp.simplify(sp.diff(dL, db).subs(db, (Hwb * W + gb) / Hbb))
-    return {"ok": bool(ok), "db_star": str(dbs), "matches_MATH_md": sp.simplify(dbs - math_md) == 0,
+    return {"ok": bool(ok), "db_star": str(dbs), "matches_reconstructed": sp.simplify(dbs - math_md) == 0,
             "dL_star": str(star), "dL_star_stationary": str(stationary),
             "uncompensated_minus_compensated": str(gain), "sign_flipped_residual": str(wrong)}
 

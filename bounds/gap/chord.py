@@ -1,6 +1,6 @@
 """The chord lemma K1: best affine approximation of the ReLU on an interval.
 
-Statement (MATH.md §1.4, proved here; written proof in docs/neuron-lower-bound.md#k1-chord-lemma).
+Statement (reconstructed for this project, proved here; written proof in docs/neuron-lower-bound.md#k1-chord-lemma).
 For a, b > 0,
 
     min_{alpha, beta in R}  max_{t in [-a, b]} |sigma(t) - alpha*t - beta|  =  a*b / (2*(a + b)),

@@ -1,4 +1,4 @@
-"""Counting lower bound for weight pruning (MATH.md section 1.3), proved in
+"""Counting lower bound for weight pruning (after Pensia et al. 2020, Thm 2), proved in
 docs/weight-pruning.md#counting.
 
 **Separation lemma.**  For w, w' in R^d:  sup_{x in B^d} |relu(<w,x>) - relu(<w',x>)| >= ||w - w'||_2 / 2,

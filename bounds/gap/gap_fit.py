@@ -7,7 +7,7 @@ exact weights; target w uniform on the sphere ("random") or e1) is pruned two wa
 * neuron pruning: the certified optimum [lo, hi] of min_S sup |g_S - f| from
   :func:`prunecert.checks.instances.neuron_subset.best_error` (exact search on points + cutting planes);
 * weight pruning: the certified sup error [lo, hi] of the block subset-sum construction of
-  :func:`prunecert.bounds.gap.weight_construction.construct` (MATH.md §1.2) — an *upper* bound on the best
+  :func:`prunecert.bounds.gap.weight_construction.construct` (after Pensia et al. 2020) — an *upper* bound on the best
   weight-pruning error.
 
 Fits (statistics, EVIDENCE only): log(error) against log(n) and against n, each by OLS with a

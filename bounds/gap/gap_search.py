@@ -2,7 +2,7 @@
 
 Theorems A and B are probability bounds: one network cannot refute them.  What can be refuted:
 
-1. **Window inequality** (deterministic consequence of the kernel step, MATH.md §1.4/§1.5 item 4).
+1. **Window inequality** (deterministic consequence of the kernel step, Theorem B's kernel step, docs/neuron-lower-bound.md#theorem-b).
    In the plane P = span(e, z) (e = w/||w||, z a unit vector orthogonal to e; for d = 2 the whole
    plane), write h_S(theta) = sum_{i in S} v_i relu(<u_i, cos(theta) e + sin(theta) z>).  If
    E(S) <= eps then on the cap {theta : ||w|| cos(theta) >= eps} we have |h_S - ||w|| cos| <= eps,
@@ -12,7 +12,7 @@ Theorems A and B are probability bounds: one network cannot refute them.  What c
 
    Tested on the solver's optimal subset with eps = its certified sup error hi, in arb ball
    arithmetic: a violation is reported only if |D| > bound holds *certainly*.
-2. **Isolated-kink amplitude bound** (MATH.md §1.4 [reconstructed]): a kept unit whose kink
+2. **Isolated-kink amplitude bound** (reconstructed for this project; docs/gap-experiment.md): a kept unit whose kink
    kappa_i in the cap is isolated between kink-free arcs (inside the cap, free of other *kept*
    kinks) of lengths L-, L+ < pi has |c_i| <= eps (1/sin(L-/2) + 1/sin(L+/2)), c_i = v_i ||P u_i||.
    Also tested in arb on optimal subsets.

@@ -1,6 +1,6 @@
 """The kink-angle law for Gaussian hidden weights.
 
-Statement (MATH.md §1.4, proved here; docs/neuron-lower-bound.md#kink-angle-law).  Let d >= 2,
+Statement (reconstructed for this project, proved here; docs/neuron-lower-bound.md#kink-angle-law).  Let d >= 2,
 u ~ N(0, I_d), and w, z orthonormal in R^d.  In the plane P = span(w, z) the hidden unit
 sigma(<u, x>) has the kink line {x in P : <u, x> = 0}; its angle to the target's kink line
 span(z) = w^perp cap P is psi = arctan(|<u, z>| / |<u, w>|) in [0, pi/2].  Then

@@ -1,13 +1,13 @@
 """Theorem A: Model A (linear output, arbitrary output weights) needs width ~ 1/eps.
 
-Statement (MATH.md §1.4, [reconstructed]; proved here, docs/neuron-lower-bound.md#theorem-a).
+Statement (reconstructed for this project; proved here, docs/neuron-lower-bound.md#theorem-a).
 Let d >= 2, ||w||_2 = 1, u_1..u_n i.i.d. N(0, I_d), 0 < eps.  Then
 
     P( exists c in R^n : sup_{x in B^d} |sum_i c_i sigma(<u_i, x>) - sigma(<w, x>)| <= eps )
-        <=  (2n/pi) arcsin(4 eps)   <=  4 n eps                    (0 < eps <= 1/4; MATH.md form)
+        <=  (2n/pi) arcsin(4 eps)   <=  4 n eps                    (0 < eps <= 1/4; reconstructed form)
         and <= (4n/pi) arctan(2 eps)  <=  (8/pi) n eps             (every eps > 0; sharper form)
 
-Every step of the MATH.md form checks out (no constant is wrong):
+Every step of the reconstructed form checks out (no constant is wrong):
 * the unit far from w: if every kink angle psi_i > alpha* = arcsin(4 eps) (< pi/2), the network
   restricted to P = span(w, z) is linear on the cone over [-alpha', alpha'] around z for some
   alpha' in (alpha*, pi/2] with alpha' < min psi_i, and K2 with a = b = alpha' gives error
@@ -78,9 +78,9 @@ def success_probability_upper(n, eps, *, sharp: bool = False, d=2):
     """Rigorous upper bound (an arb ball; its upper end is the bound) on the probability that
     some output weights c make width-n Model A eps-accurate (Theorem A; Gaussian u, d >= 2).
 
-    sharp=False: min(1, (2n/pi) arcsin(4 eps)) (the MATH.md form; 1 when 4 eps >= 1);
+    sharp=False: min(1, (2n/pi) arcsin(4 eps)) (the reconstructed form; 1 when 4 eps >= 1);
     sharp=True:  min(1, (4n/pi) arctan(2 eps)).
-    Outside the theorem's hypotheses (d >= 2; eps <= 1/4 for the MATH.md form): HypothesisError."""
+    Outside the theorem's hypotheses (d >= 2; eps <= 1/4 for the reconstructed form): HypothesisError."""
     if sharp:
         require(THEOREM_A_SHARP_HYPOTHESES, THEOREM_A_SHARP_ID, d=d, eps=eps, n=n)
     else:

@@ -1,21 +1,21 @@
 """Theorem B: neuron pruning in Model B needs width n = Omega(1/(eps log(1/eps))).
 
-Model B (MATH.md §1.1): g_S(x) = sigma(sum_{i in S} v_i sigma(<u_i, x>)), u_i ~ N(0, I_d),
+Model B: g_S(x) = sigma(sum_{i in S} v_i sigma(<u_i, x>)), u_i ~ N(0, I_d),
 v_i ~ Uniform[-1, 1], all independent; target f_w(x) = sigma(<w, x>), ||w||_2 = 1, d >= 2;
 E(S) = sup_{x in B^d} |g_S(x) - f_w(x)|.  The kept output weights are the random v_i.
 
-Theorem B (MATH.md §1.5 [reconstructed]; every step checked here, written proof in
+Theorem B (proof sketch reconstructed for this project; every step checked here, written proof in
 docs/neuron-lower-bound.md#theorem-b).  For 0 < eps < 1, every C1 >= 8 rho_max = sqrt(8 pi), with
 W = int_0^pi min(1, C1 eps / g) dg  (= C1 eps log(e pi / (C1 eps)) when C1 eps <= pi) and
 q = n W / pi < 1:
 
     P(exists S : E(S) <= eps)  <=  (2n/pi) arcsin(eps) + (2q - q^2)/(1 - q)^2.
 
-Corollary (MATH.md's numbers, C1 = 4 pi rho_max = pi sqrt(2 pi)): for 0 < eps <= 1/10 and
+Corollary (the sketch's numbers, C1 = 4 pi rho_max = pi sqrt(2 pi)): for 0 < eps <= 1/10 and
 n <= 1/(20 eps log(1/eps)), q <= 0.130 and P(no S reaches eps) >= 0.64.
 
 The proof reaches the exponent 1/(eps log(1/eps)), not the paper's 1/eps (the log is lost in the
-union over sets whose kinks crowd the cap edge; MATH.md §1.5 item 8).  The paper's Omega(1/eps)
+union over sets whose kinks crowd the cap edge).  The paper's Omega(1/eps)
 stays a CLAIMED claim.
 
 Lemmas (each a check function below):
@@ -99,8 +99,8 @@ CONSTANTS = [
     {"name": "model_B_C1", "expression": "sqrt(8*pi)",
      "description": "Lemma 1 constant C1 = 8 rho_max (window length 8 eps/delta times rho_max)", "source": "new"},
     {"name": "model_B_C1_reconstructed", "expression": "pi*sqrt(2*pi)",
-     "description": "looser Lemma 1 constant 4 pi rho_max used by MATH.md's numeric corollary",
-     "source": "MATH.md §1.5 [reconstructed]"},
+     "description": "looser Lemma 1 constant 4 pi rho_max used by the sketch's numeric corollary",
+     "source": "reconstructed proof sketch of Theorem B (docs/neuron-lower-bound.md#b7-numeric-corollary)"},
     {"name": "model_B_corollary_q", "expression": "sqrt(2*pi)/20*(1 + (1 - log(sqrt(2*pi)))/log(10))",
      "description": "max of q over eps <= 1/10 at n = 1/(20 eps log(1/eps)) (certified <= 0.130)",
      "source": "new"},

@@ -1,15 +1,15 @@
 """The sector lemma K2: a function linear on a cone around a kink ray of f_w is far from f_w.
 
-Setting (MATH.md §1.4, [reconstructed]).  P = span(w, z), w and z orthonormal; f_w(x) =
+Setting (reconstructed for this project).  P = span(w, z), w and z orthonormal; f_w(x) =
 sigma(<w, x>).  Points of the unit circle of P are e(phi) = cos(phi) z + sin(phi) w, so the ray
 through z (phi = 0) is a kink ray of f_w and f_w(e(phi)) = sigma(sin phi).  Let 0 < a, b <= pi/2
 and let G be linear on the cone C = {r e(phi): r >= 0, phi in [-a, b]}.  Then
 
     sup_{C cap B} |f_w - G|  >=  sin a sin b / (sin a + sin b + sin(a+b))        (three-point form)
-                             >=  (1/2) sin a sin b / (sin a + sin b)              (chord form, MATH.md)
-                             >=  (1/4) sin(min(a, b))                            (simplified, MATH.md)
+                             >=  (1/2) sin a sin b / (sin a + sin b)              (chord form, as reconstructed)
+                             >=  (1/4) sin(min(a, b))                            (simplified, as reconstructed)
 
-The MATH.md statement (chord form and its simplification) is TRUE: the chord form follows from
+The reconstructed statement (chord form and its simplification) is TRUE: the chord form follows from
 K1 on the segment [e(-a), e(b)] (docs/neuron-lower-bound.md#k2-sector-lemma), the
 simplification from mM/(m+M) >= m/2 with m = sin(min(a, b)).  The three-point form is new and
 sharper (factor up to 2; e.g. 1/2 instead of 1/4 at a = b = pi/2); an LP on a fine grid agrees
@@ -216,7 +216,7 @@ def tightness_table(pairs=((0.3, 0.3), (0.5, 1.2), (1.5, 0.2), (0.1, 1.5), (1.57
     """Markdown table: grid-LP min-max vs the three-point and chord forms (``python -m prunecert.bounds.gap.sector``)."""
     import math
 
-    lines = ["| a | b | grid LP (float) | three-point form | chord form (MATH.md) |", "|---|---|---|---|---|"]
+    lines = ["| a | b | grid LP (float) | three-point form | chord form (reconstructed) |", "|---|---|---|---|---|"]
     for x, y in pairs:
         tp = math.sin(x) * math.sin(y) / (math.sin(x) + math.sin(y) + math.sin(x + y))
         ch = 0.5 * math.sin(x) * math.sin(y) / (math.sin(x) + math.sin(y))

@@ -1,4 +1,4 @@
-"""The Pensia-style weight-pruning construction (MATH.md section 1.2), on a given network.
+"""The Pensia-style weight-pruning construction (after Pensia et al. 2020; docs/weight-pruning.md#construction), on a given network.
 
 Given a random network (u, v) of width n and a target w, produce masks:
 
@@ -207,7 +207,7 @@ def construct(net: Network, *, certify: bool = True, tol=Fraction(1, 10**6), tim
         for i in ip.chosen + im.chosen:
             neuron_mask[i] = 1
             weight_mask[i][j] = 1
-    res = ConstructionResult(net.model, True, "block construction (MATH.md 1.2)", neuron_mask, weight_mask,
+    res = ConstructionResult(net.model, True, "block construction (after Pensia et al. 2020)", neuron_mask, weight_mask,
                              instances, delta)
     # Model B: sup|relu(h) - relu(<w,x>)| <= ||delta||_2.  Model A (one nonzero coordinate j):
     # g - f = (a_j - t+) relu(x_j) - (b_j - t-) relu(-x_j) + sum_{k != j} (...) -> also <= ||delta||_2.

@@ -9,11 +9,11 @@ on this instance) or a dict describing a violation; every violation becomes a
 Families (all Model B unless ``model`` says otherwise; exact 6-decimal weights):
 
 * ``uniform`` / ``gaussian``: :func:`prunecert.checks.instances.network.sample` (u and v both from that law);
-* ``gauss_u_unif_v``: u ~ N(0, I), v ~ U[-1, 1] (the setting of MATH.md §1.5);
+* ``gauss_u_unif_v``: u ~ N(0, I), v ~ U[-1, 1] (the setting of Theorem B);
 * ``w_near_hidden``: w is a hidden direction u_k/||u_k|| slightly perturbed (adversarial: a unit
   almost parallel to the target);
 * ``w_axis``: w = e1 (aligned with a coordinate axis);
-* ``w_antipodal_pair``: two units made nearly antipodal (the pairing mechanism of MATH.md §1.6).
+* ``w_antipodal_pair``: two units made nearly antipodal (pairs use sigma(t) - sigma(-t) = t: how neuron pruning can succeed with about 1/eps units).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Rigorous real arithmetic over python-flint ``arb`` balls.
 
-Rules this module enforces (see ../shared/background/NUMERICS.md for the traps):
+Rules this module enforces (each rule closes a known trap of floating-point and ball arithmetic):
 
 * numbers enter only as exact values (:func:`prunecert.checks.rigorous.numbers.to_fraction`); a ball for a
   rational is rounded outward by Arb itself;

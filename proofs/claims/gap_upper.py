@@ -1,4 +1,4 @@
-"""Claims of the weight-pruning (upper) side of the exponential gap (seeds 000/001, MATH.md 1.2, 1.3, 1.7).
+"""Claims of the weight-pruning (upper) side of the exponential gap (seeds 000/001).
 
 Proofs: docs/weight-pruning.md.  Every check is a module-level function returning a CheckResult.
 """
@@ -474,7 +474,7 @@ CLAIMS = [
         id="gap.upper.separation_half",
         title="Separation: sup_B |relu(<w,x>) - relu(<w',x>)| >= ||w - w'||/2, sharp",
         statement=r"$\sup_{x\in B^d}|\sigma(\langle w,x\rangle)-\sigma(\langle w',x\rangle)|\ge \|w-w'\|_2/2$; equality for $w'=-w$.",
-        source="literature: Pensia et al. 2020, Thm 2 (reconstructed in MATH.md 1.3; checked)",
+        source="literature: Pensia et al. 2020, Thm 2 (statement reconstructed for this project; checked)",
         kind="lemma",
         checks=(Check("relu_odd_ge", check_relu_odd_identity), Check("relu_odd_le", check_relu_odd_identity_rev)),
         corroborations=(Check("instances_and_sharpness", check_separation_instances),),
@@ -486,7 +486,7 @@ CLAIMS = [
         hypotheses=("d >= 1", "eps > 0", "0 < p <= 1"),
         predicates=counting.COUNTING_HYPOTHESES,
         statement=r"A network whose weight-prunings $\varepsilon$-approximate a fraction $p$ of a $4\varepsilon$-separated maximal set of targets has $n(d+1) \ge d\log_2(1/4\varepsilon)+\log_2 p$.",
-        source="literature: Pensia et al. 2020, Thm 2 (reconstructed in MATH.md 1.3)",
+        source="literature: Pensia et al. 2020, Thm 2 (statement reconstructed for this project)",
         kind="theorem",
         checks=(Check("counting_equivalence", check_counting_equivalence, "sympy, symbolic eps, d, p, n"),),
         corroborations=(Check("numbers", check_counting_numbers, "instance check at 3 points"),),

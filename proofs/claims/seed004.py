@@ -1,5 +1,5 @@
 """Seed 004 (Ballini et al., arXiv 2602.20467): elimination-compensation pruning — the closed
-forms of MATH.md §4 derived and verified by sympy, their properties, and the paper's claims."""
+forms reconstructed for this project, derived and verified by sympy, their properties, and the paper's claims."""
 from __future__ import annotations
 
 import time
@@ -40,7 +40,7 @@ def check_second_order() -> CheckResult:
     t0 = time.perf_counter()
     r = second_order()
     return _from(r, "sympy-solve+identity", t0,
-                 f"db* = {r['db_star']} (= MATH.md's formula), dL* at stationarity = {r['dL_star_stationary']}, "
+                 f"db* = {r['db_star']} (= the reconstructed formula), dL* at stationarity = {r['dL_star_stationary']}, "
                  f"dL(0) - dL* = {r['uncompensated_minus_compensated']} >= 0")
 
 
@@ -110,7 +110,7 @@ CLAIMS = [
           checks=(Check("derivation", check_first_order), Check("sums-identity", check_first_order_sums)),
           uses=("seed004.first_order.shift",), proof=f"{DOC}#first-order", tags=("ecp",)),
     Claim(id="seed004.second_order.shift", kind="lemma", source="new", seed="004",
-          title="Second-order loss model on (W_jk, b_j): optimal shift, sign as in MATH.md",
+          title="Second-order loss model on (W_jk, b_j): optimal shift, sign as reconstructed",
           statement=r"\Delta L(\delta b)=-g_wW+g_b\delta b+\tfrac12(H_{ww}W^2-2H_{wb}W\delta b+H_{bb}\delta b^2),\ H_{bb}>0:\ "
                     r"\delta b^*=(H_{bw}W-g_b)/H_{bb};\ \text{at } g=0:\ \Delta L^*=\tfrac12W^2(H_{ww}-H_{bw}^2/H_{bb})",
           checks=(Check("derivation", check_second_order),), proof=f"{DOC}#second-order", tags=("ecp",)),

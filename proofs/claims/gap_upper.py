@@ -403,7 +403,7 @@ CLAIMS = [
         statement=(r"$u\sim N(0,1)$, $v\sim U[-1,1]$ independent: $\mathrm{Law}(vu\,1[u>0])\ge\beta\,U[-\tfrac12,\tfrac12]$ with "
                    r"$\beta=\frac{E_1(1/8)}{4\sqrt{2\pi}}\in[0.161913,0.161914]$ (the density of $uv$ is "
                    r"$\int_{|z|}^\infty\varphi(r)/r\,dr\ge E_1(1/8)/(2\sqrt{2\pi})\approx0.32383$ on $[-\tfrac12,\tfrac12]$)."),
-        source="new (MATH.md 1.8 hint, proved here)", kind="lemma",
+        source="new (proved here)", kind="lemma",
         checks=(Check("g_closed_form", check_mixture_instances, "g(t) = E1(t^2/2)/(4 sqrt(2 pi)) by FTC"),
                 Check("beta_arb", check_gaussian_beta_arb, "arb exponential integral")),
         corroborations=(Check("beta_series", check_gaussian_beta_series, "second route: alternating series"),),

@@ -119,3 +119,18 @@ def test_killed_worker_task_is_retried_and_stored_once(tmp_path):
     assert len(rows) == n and len({r["key"] for r in rows}) == n
     died_pid = int(open(marker).read())
     assert all(not r["worker"].endswith(f":{died_pid}") for r in rows if '"i":9' in r["params"])
+
+
+def test_gap_task_solver_is_a_parameter():
+    """The neuron solver of a gap task is part of its parameters (and so of its key): the MILP-based
+    certified solver plugs in by name, and its enclosure overlaps the exact search's."""
+    enum = gap_cell(2, "gaussian", "random", 8, 1, 30.0)
+    milp = gap_cell(2, "gaussian", "random", 8, 1, 30.0, solver="milp")
+    assert Fraction(milp["neuron_lo"]) <= Fraction(enum["neuron_hi"])
+    assert Fraction(enum["neuron_lo"]) <= Fraction(milp["neuron_hi"])
+    assert milp["weight_hi"] == enum["weight_hi"]                  # same network
+    sw = Sweep("gap", gap_cell)
+    p = gap_cells(2, [8], 1)[0]
+    assert sw.key(p) != sw.key({**p, "solver": "milp"})
+    with pytest.raises(InputError):
+        gap_cell(2, "gaussian", "random", 8, 1, 30.0, solver="nope")

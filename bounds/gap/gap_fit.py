@@ -90,7 +90,8 @@ class GapRow:
 # The neuron-pruning solvers a gap task may use, by name.  A solver is called as
 # ``solver(net, timeout=seconds)`` and returns an object with ``lo``, ``hi`` (the certified enclosure
 # of the optimum), ``subset`` and ``lower_complete``; "module:function" names any other such solver.
-SOLVERS = {"enum": "prunecert.checks.instances.neuron_subset:best_error"}
+SOLVERS = {"enum": "prunecert.checks.instances.neuron_subset:best_error",
+           "milp": "prunecert.checks.instances.neuron_milp:optimum"}
 
 
 def _solver(name: str):

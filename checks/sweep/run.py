@@ -12,6 +12,7 @@ stays stored; running the sweep again computes only the missing ones.
 """
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -61,15 +62,16 @@ def run_sweep(sweep: Sweep, params: Sequence[dict], *, store: Store, spec: ExecS
     unique = list(dict.fromkeys(keys))
     done = store.get_many(unique)
     from_store = len(done)
-    todo = [(k, params[keys.index(k)]) for k in unique if k not in done]
+    first = {}
+    for k, p in zip(keys, params):
+        first.setdefault(k, p)
+    todo = [(k, first[k]) for k in unique if k not in done]
     progress = on_progress or (lambda d, t: None)
     progress(len(done), len(unique))
     run = SweepRun([], len(unique), from_store, 0, 0.0, 0.0, spec.mode, 1)
 
     def record(key: str, out: dict) -> None:
         store.put(key, sweep.name, texts[key], sweep.code, out["result"], out["seconds"], out["worker"])
-        import json
-
         done[key] = json.loads(out["result"])
         run.computed += 1
         run.task_seconds += out["seconds"]

@@ -43,8 +43,8 @@ def register_experiment(sub) -> None:
     p.add_argument("--eps", default=None, help="also report, per width, how often each method reaches eps")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per instance and method")
     p.add_argument("--solver", default="enum",
-                   help="neuron-pruning solver: a name in prunecert.bounds.gap.gap_fit.SOLVERS (default enum, "
-                        "the exact search) or module:function")
+                   help="neuron-pruning solver of each task: enum (the exact search, default), milp (HiGHS "
+                        "incumbents, certified bounds) or module:function returning lo, hi, subset, lower_complete")
     p.add_argument("--plot", default=None, help="write a PNG plot to this file")
     p.add_argument("--out", default=None, help="directory for gap_d<D>.csv / .json / .md")
     p.add_argument("--json", action="store_true", help="print the full JSON result on stdout")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import textwrap
 
 from prunecert.cli._render import emit_json, out_console, spinner
@@ -170,26 +171,28 @@ def _run_optimum(args) -> int:
     if args.certificate:
         check_output_path(args.certificate, "--certificate")
     net = Network.from_json(args.network)
-    with err_console.status(f"neuron optimum, n = {net.n}, d = {net.d}") as status:
+    with spinner(f"neuron optimum, n = {net.n}, d = {net.d}") as bar:
+        task = bar.tasks[0].id
         res = optimum(net, timeout=args.timeout, eps=eps, certificate=bool(args.certificate),
-                      progress=lambda msg: status.update(f"neuron optimum: {msg}"))
+                      progress=lambda msg: bar.update(task, description=f"neuron optimum: {msg}"))
     out = res.to_json()
     if args.certificate:
         if res.cert is None:
             out["certificate"] = None
-            err_console.print("no certificate written (no units: nothing to search)")
+            print("prunecert: no certificate written (no units: nothing to search)", file=sys.stderr)
         else:
             write_json(res.cert, args.certificate)
             out["certificate"] = str(args.certificate)
     if args.json:
-        print_json(out)
+        emit_json(out)
     else:
         lines = render(out)
         lines.insert(4, f"exact: {_v(out['exact'])}   tree: {out['tree'].get('nodes', 0)} nodes, "
                         f"complete {_v(out['tree'].get('complete', True))}")
         if args.certificate:
             lines.append(f"certificate: {_v(out['certificate'])}")
-        print("\n".join(lines))
+        con = out_console()
+        con.print(_fit(lines, con.width))
     if eps is not None:
         return EXIT[out["achievable"]]
     return 0 if out["exact"] and out["lower_complete"] else 2

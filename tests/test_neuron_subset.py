@@ -264,3 +264,21 @@ def test_huge_unit_weights_solved(big):
     assert r1.achievable is True and r2.achievable is True
     assert (r1.lo, r1.hi, r1.subset) == (r2.lo, r2.hi, r2.subset)
     assert r1.lo <= r1.hi
+
+
+def test_hopeless_huge_unit_dropped_exactly():
+    """A unit far beyond int64 that no good subset can contain is dropped by the root bound, and
+    the rest is solved on int64: same optimum as brute force, certified lower bound equal."""
+    rng = np.random.default_rng(11)
+    for trial in range(10):
+        A = rng.integers(-40, 40, size=(7, 5))
+        T = rng.integers(0, 50, size=5)
+        huge = np.empty((8, 5), dtype=object)
+        huge.flat[:] = [int(x) for x in A.flat] + [3**90 * (1 + trial)] * 5
+        for model in ("A", "B"):
+            want = minmax_plain(A, T, model)
+            r = minmax(huge, T, model)
+            assert r.complete and r.value == want.value and r.lower == want.value
+            assert 7 not in r.subset and r.stats.get("dropped_units") == 1
+            dec = minmax(huge, T, model, bound=want.value)          # nothing strictly below the optimum
+            assert dec.value is None and dec.complete and dec.lower >= want.value

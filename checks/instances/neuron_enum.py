@@ -293,6 +293,41 @@ def _pair_bound(pr, H, k) -> int:
     return int(half.max())
 
 
+def _without_hopeless_units(A, T, model, bound, best, kw, t0):
+    """Huge data (object dtype): drop every unit i whose inclusion alone forces max error >= B
+    (B = the decision bound, or the incumbent's value), by the root interval bound with all other
+    units free.  No subset containing i can beat B, so the minimum below B, and every certified
+    lower bound, are those of the reduced problem -- which often fits int64 again (a unit with
+    weights 1e17 is excluded at once).  Returns the combined result, or None if nothing drops."""
+    n, P = A.shape
+    best_val, best_set = best
+    B = int(bound) if (bound is not None and best_val >= bound) else best_val
+    tot_lo = np.minimum(A, 0).sum(axis=0)
+    tot_hi = np.maximum(A, 0).sum(axis=0)
+    keep = []
+    for i in range(n):
+        lo = tot_lo - np.minimum(A[i], 0) + A[i]
+        hi = tot_hi - np.maximum(A[i], 0) + A[i]
+        if int(_interval_distance(lo, hi, T, model).max()) < B:
+            keep.append(i)
+    if len(keep) == n:
+        return None
+    inc = None
+    if best_set is not None and set(best_set) <= set(keep):
+        inc = (best_val, tuple(keep.index(i) for i in best_set))
+    sub = minmax(A[keep], T, model, bound=B, incumbent=inc, **kw)
+    secs = time.perf_counter() - t0
+    stats = {**sub.stats, "dropped_units": n - len(keep)}
+    if sub.value is not None:          # a subset strictly below B (inside the reduced problem)
+        subset = tuple(sorted(keep[j] for j in sub.subset))
+        return MinMaxResult(sub.value, subset, sub.lower, sub.complete, sub.nodes, sub.leaves, secs,
+                            sub.method, stats)
+    # nothing below B: B is the answer (the incumbent's value, or the decision bound)
+    value, subset = (None, None) if (bound is not None and best_val >= bound) else (best_val, best_set)
+    lower = min(sub.lower, B)
+    return MinMaxResult(value, subset, lower, sub.complete, sub.nodes, sub.leaves, secs, sub.method, stats)
+
+
 def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeout: float = 60.0,
            max_nodes: int = 2_000_000, low_bits: int | None = None, memory_mb: int = 48,
            seed: int = 0, pair_bound: bool = True) -> MinMaxResult:
@@ -315,6 +350,12 @@ def minmax(A, T, model: str, *, bound: int | None = None, incumbent=None, timeou
     cands = [(int(_err(_zeros(P, A), T, model).max()), ())]
     if incumbent is not None and incumbent[1] is not None:
         cands.append((max_error(A, T, model, incumbent[1]), tuple(incumbent[1])))
+    if n > 0 and A.dtype == object:
+        reduced = _without_hopeless_units(A, T, model, bound, min(cands, key=lambda c: c[0]),
+                                          dict(timeout=timeout, max_nodes=max_nodes, low_bits=low_bits,
+                                               memory_mb=memory_mb, seed=seed, pair_bound=pair_bound), t0)
+        if reduced is not None:
+            return reduced
     if n > 0:
         # the former solver (pair_bound=False) used 4 starts of single flips
         cands.append(local_search(A, T, model, seed=seed, starts=12 if pair_bound else 4,

@@ -30,7 +30,8 @@ probability >= 1 - delta) neuron pruning of the same random network fails with p
 and so does every width up to N(L) = kappa / (eps ln(1/eps)).
 
 :func:`crossover` searches L* and kappa in floats and certifies (i) q* < 1, (ii) F(q*) + 2 kappa/(3 L*)
-<= 1 - p, (iii) h(L*) >= 0, (iv) alpha + 1 > 0, (v) c0 > 0 and L* >= 2 in ball arithmetic.
+<= 1 - p, (iii) h(L*) >= 0, (iv) alpha + 1 > 0, (v) c0 > 0, L* >= 2 and e^{-L*} <= mu sqrt(d) in ball
+arithmetic, for each parameter set, and reports the better one.
 """
 from __future__ import annotations
 
@@ -54,16 +55,22 @@ CROSSOVER_HYPOTHESES = (
 )
 
 
-def envelope(d: int, delta: Fraction):
-    """(alpha, B) as arb balls: n_w(eps) <= alpha + B ln(1/eps) for eps <= 1/2 (Gaussian model)."""
+def envelope(d: int, delta: Fraction, params=None):
+    """(alpha, B) as arb balls: the closed-form Gaussian-model width for the RSS parameters ``params``
+    (default CLASSIC) is <= alpha + B ln(1/eps) whenever eps <= mu sqrt(d):
+    B = 2d lam/(ln(1 + theta) r1), alpha = 2d[(lam (ln(mu sqrt d)/ln(1 + theta) + 1) + ln(8d/delta))/r1
+    + ln(8d/delta)/r2 + 4]."""
+    from prunecert.bounds.gap.subset_sum_lemma import CLASSIC
+
+    params = params or CLASSIC
     b = beta_ball("gaussian")
-    r1 = -(1 - b / 14).log()
-    r2 = -(1 - b / 4).log()
-    ln2, l98 = arith.arb(2).log(), arith.ball(Fraction(9, 8)).log()
+    r1, r2 = params.rates(b)
+    lam = params.lam_ball()
+    lth = arith.ball(1 + params.theta).log()
     L8 = arith.ball(Fraction(8 * d) / delta).log()
-    lsd = arith.ball(d).sqrt() / 2
-    B = 2 * d * ln2 / (l98 * r1)
-    alpha = 2 * d * ((ln2 * (lsd.log() / l98 + 1) + L8) / r1 + L8 / r2 + 4)
+    musd = arith.ball(params.mu) * arith.ball(d).sqrt()
+    B = 2 * d * lam / (lth * r1)
+    alpha = 2 * d * ((lam * (musd.log() / lth + 1) + L8) / r1 + L8 / r2 + 4)
     return alpha, B
 
 
@@ -115,14 +122,23 @@ def _h_float(L, kappa, alpha, B):
 
 def crossover(d: int, delta="1/2", p_fail=None) -> dict:
     """Certified crossover for (d, delta, p_fail) (p_fail defaults to delta): the largest eps* = e^{-L*}
-    found with L* a multiple of 1/1000, and kappa; see the module docstring for what is certified."""
+    found (L* a multiple of 1/1000) over the RSS parameter sets of the Gaussian model, and kappa; see
+    the module docstring for what is certified."""
+    from prunecert.bounds.gap.subset_sum_lemma import CLASSIC, SHARP
+
     if p_fail is None:
         p_fail = delta
     require(CROSSOVER_HYPOTHESES, CROSSOVER_ID, d=d, delta=delta, p_fail=p_fail)
     qd, qp = to_fraction(delta, "delta"), to_fraction(p_fail, "p_fail")
-    alpha, B = envelope(d, qd)
+    results = [_crossover_for(d, qd, qp, prm) for prm in (CLASSIC, SHARP)]
+    return min(results, key=lambda r: Fraction(r["L_star"]))
+
+
+def _crossover_for(d: int, qd: Fraction, qp: Fraction, params) -> dict:
+    alpha, B = envelope(d, qd, params)
     af, Bf = float(alpha.mid()), float(B.mid())
     pf = float(qp)
+    musd = arith.ball(params.mu) * arith.ball(d).sqrt()
 
     def good(L):
         k = _kappa_max(L, pf) * (1 - 1e-6)
@@ -148,12 +164,13 @@ def crossover(d: int, delta="1/2", p_fail=None) -> dict:
         h = Lb - Lb.log() - (alpha + 1 + B * Lb).log() + arith.ball(kappa).log()
         conds = {"L* >= 2": Tri.TRUE if L >= 2 else Tri.FALSE, "c0 > 0": nc["c0_pos"], "q* < 1": nc["q_lt_1"],
                  "F(q*) + 2 kappa/(3 L*) <= 1 - p": nc["bound_ok"],
-                 "alpha + 1 > 0": arith.compare3(alpha + 1, ">", 0), "h(L*) >= 0": arith.compare3(h, ">=", 0)}
+                 "alpha + 1 > 0": arith.compare3(alpha + 1, ">", 0), "h(L*) >= 0": arith.compare3(h, ">=", 0),
+                 "e^-L* <= mu sqrt(d)": arith.compare3((-Lb).exp(), "<=", musd)}
         if all(v is Tri.TRUE for v in conds.values()):
             eps_star = arith.lower_fraction((-Lb).exp())
             return {
                 "d": d, "delta": fraction_to_decimal(qd, 12), "p_fail": fraction_to_decimal(qp, 12),
-                "L_star": str(L), "kappa": str(kappa),
+                "L_star": str(L), "kappa": str(kappa), "rss_params": params.to_json(),
                 "eps_star": fraction_to_decimal(eps_star, 4, "down"),
                 "eps_star_exact": eps_star,
                 "alpha": arith.certified_decimal(alpha, 8), "B": arith.certified_decimal(B, 8),

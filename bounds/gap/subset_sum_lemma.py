@@ -110,3 +110,102 @@ CONSTANTS = [
     {"name": "rss_growth_log", "expression": "log(9/8)",
      "description": "log of the phase-1 growth factor 1 + theta", "source": "new"},
 ]
+
+
+# --------------------------------------------------------------------------- general parameters
+# The same two-phase proof with its three free choices left symbolic: phase 1 stops at |C'| >= mu a
+# (0 < mu <= 1), a growth step multiplies |C'| by >= 1 + theta (0 < theta < r(mu) = 1/2 - mu/2), and the
+# Chernoff step uses exponent lam > 0.  Then, with p = beta (r - theta)/(1 - theta) and
+# K = max(0, ceil(ln(mu a/eps)/ln(1 + theta))):
+#
+#     P(no subset within eps of z) <= e^{lam K} (1 - p (1 - e^{-lam}))^T1 + (1 - beta mu/2)^T2.
+#
+# CLASSIC = (1/2, 1/8, ln 2) is the lemma above (e^{K ln 2} = 2^K, p (1 - 1/2) = beta/14, beta mu/2 = beta/4).
+
+class RSSParams:
+    """An admissible choice (mu, theta, lam) of the general lemma; mu, theta exact rationals, lam a sympy
+    number (exact)."""
+
+    def __init__(self, name: str, mu, theta, lam):
+        self.name = name
+        self.mu = Fraction(mu)
+        self.theta = Fraction(theta)
+        self.lam = sp.nsimplify(lam) if not isinstance(lam, sp.Basic) else lam
+        r = Fraction(1, 2) - self.mu / 2
+        if not (0 < self.mu <= 1 and 0 < self.theta < r and self.lam.is_positive):
+            raise ValueError(f"inadmissible RSS parameters {name}")
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "mu": str(self.mu), "theta": str(self.theta), "lam": str(self.lam)}
+
+    def lam_ball(self):
+        return _arb_of(self.lam)
+
+    def growth_probability_ball(self, beta_ball):
+        r = Fraction(1, 2) - self.mu / 2
+        from prunecert.checks.rigorous.arith import ball
+
+        return beta_ball * ball((r - self.theta) / (1 - self.theta))
+
+    def rates(self, beta_ball):
+        """(r1, r2): phase-1 rate -ln(1 - p(1 - e^{-lam})) and phase-2 rate -ln(1 - beta mu/2), as balls."""
+        from prunecert.checks.rigorous.arith import ball
+
+        p = self.growth_probability_ball(beta_ball)
+        r1 = -(1 - p * (1 - (-self.lam_ball()).exp())).log()
+        r2 = -(1 - beta_ball * ball(self.mu / 2)).log()
+        return r1, r2
+
+
+CLASSIC = RSSParams("classic", Fraction(1, 2), Fraction(1, 8), sp.log(2))
+SHARP = RSSParams("sharp", Fraction(1, 16), Fraction(1, 4), sp.Rational(1, 4))
+
+
+def phase1_K_params(eps_q: Fraction, d_: int, params: RSSParams) -> int:
+    """K = min{k >= 0 : (1 + theta)^k >= mu sqrt(d)/eps} for the width theorem's instances (a = 1/2,
+    accuracy eps/(2 sqrt d)), decided exactly: (1 + theta)^(2k) >= mu^2 d / eps^2."""
+    k = 0
+    q = 1 + params.theta
+    while q ** (2 * k) < params.mu ** 2 * Fraction(d_) / (eps_q * eps_q):
+        k += 1
+    return k
+
+
+def failure_bound_params(K: int, T1: int, T2: int, beta_ball, params: RSSParams):
+    """Certified arb enclosure of e^{lam K} (1 - p(1 - e^{-lam}))^T1 + (1 - beta mu/2)^T2."""
+    from prunecert.checks.rigorous.arith import ball
+
+    lam = params.lam_ball()
+    p = params.growth_probability_ball(beta_ball)
+    return (lam * K).exp() * (1 - p * (1 - (-lam).exp())) ** T1 + (1 - beta_ball * ball(params.mu / 2)) ** T2
+
+
+def general_parts() -> dict:
+    """The steps of the general lemma with mu, theta, lam, beta, a, D symbolic (sympy):
+    growth identity, reverse Markov, Chernoff step and its monotonicity, Markov step, the phase-1 stopping
+    rule, the phase-2 hit probability, and the two parameter sets reproduce / are admissible."""
+    mu, th, lam, b, a, D, P, q, x, e, K = sp.symbols("mu theta lam beta a D P q x eps K", positive=True)
+    r = sp.Rational(1, 2) - mu / 2
+    parts = {}
+    parts["growth"] = sp.simplify(x / 2 - x ** 2 / (2 * a) - x * r - x * (mu * a - x) / (2 * a)) == 0
+    sol = sp.solve(sp.Eq(th * D + (1 - th) * D * P, r * D), P)
+    parts["reverse_markov"] = len(sol) == 1 and sp.simplify(sol[0] - (r - th) / (1 - th)) == 0
+    parts["chernoff_step"] = sp.simplify((1 - q) + q * sp.exp(-lam) - (1 - q * (1 - sp.exp(-lam)))) == 0
+    dq = sp.diff(1 - q * (1 - sp.exp(-lam)), q)
+    # 1 - e^{-lam} > 0 for lam > 0: it is 0 at lam = 0 with derivative e^{-lam} > 0
+    g = 1 - sp.exp(-lam)
+    parts["chernoff_monotone"] = (sp.simplify(dq + g) == 0 and g.subs(lam, 0) == 0
+                                  and sp.simplify(sp.diff(g, lam) - sp.exp(-lam)) == 0
+                                  and bool(sp.exp(-lam).is_positive))
+    parts["markov_step"] = sp.simplify(sp.exp(lam * K) * sp.exp(-lam * K) - 1) == 0
+    Kst = sp.log(mu * a / e) / sp.log(1 + th)
+    parts["phase1_stop"] = sp.simplify(sp.expand_log(sp.log(e * (1 + th) ** Kst) - sp.log(mu * a), force=True)) == 0
+    parts["phase2_hit"] = sp.simplify(b * (mu * a) / (2 * a) - b * mu / 2) == 0
+    # the classic choice reproduces the lemma's constants
+    rc = r.subs(mu, sp.Rational(1, 2))
+    pc = ((rc - th) / (1 - th)).subs(th, sp.Rational(1, 8)) * (1 - sp.exp(-sp.log(2)))
+    parts["classic_constants"] = sp.simplify(pc - sp.Rational(1, 14)) == 0 and \
+        sp.simplify(sp.exp(sp.log(2) * K) - 2 ** K) == 0
+    parts["admissible"] = all(0 < P_.mu <= 1 and 0 < P_.theta < Fraction(1, 2) - P_.mu / 2 and P_.lam.is_positive
+                              for P_ in (CLASSIC, SHARP))
+    return {"ok": all(parts.values()), "parts": parts}

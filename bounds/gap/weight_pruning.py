@@ -88,11 +88,12 @@ class WidthCertificate:
     failure_upper: str       # certified upper bound of 4d * lemma bound, as a decimal string
     model: str = "uniform"
     claim: str = WIDTH_ID
+    params: dict | None = None   # the RSS lemma parameters (mu, theta, lam) used
 
     def to_json(self) -> dict:
         return {"eps": str(self.eps), "delta": str(self.delta), "d": self.d, "K": self.K, "T1": self.T1,
                 "T2": self.T2, "m": 2 * (self.T1 + self.T2), "n": self.n, "failure_upper": self.failure_upper,
-                "model": self.model, "claim": self.claim}
+                "model": self.model, "claim": self.claim, "rss_params": self.params}
 
 
 def _check(eps_q, delta_q, d_):
@@ -104,26 +105,34 @@ def _check(eps_q, delta_q, d_):
         raise InputError("delta must be in (0, 1)")
 
 
-def formula_split(eps_q: Fraction, delta_q: Fraction, d_: int, beta_ball) -> tuple[int, int, int]:
-    """(K, T1, T2) of the closed form (failure delta/2 per phase): T1 = ceil((K ln 2 + ln(8d/delta))/r1),
-    T2 = ceil(ln(8d/delta)/r2), r1 = -ln(1 - beta/14), r2 = -ln(1 - beta/4), with the ceilings taken of
-    certified upper ends (so the split is at least the closed form's)."""
+def formula_split(eps_q: Fraction, delta_q: Fraction, d_: int, beta_ball, params=None) -> tuple[int, int, int]:
+    """(K, T1, T2) of the closed form (failure delta/2 per phase) for the RSS parameters ``params``
+    (default CLASSIC: T1 = ceil((K ln 2 + ln(8d/delta))/r1), T2 = ceil(ln(8d/delta)/r2), r1 = -ln(1 - beta/14),
+    r2 = -ln(1 - beta/4)); in general T1 = ceil((lam K + ln(8d/delta))/r1) with r1, r2 the rates of
+    ``params``.  The ceilings are taken of certified upper ends (so the split is at least the closed form's)."""
+    from prunecert.bounds.gap.subset_sum_lemma import CLASSIC, phase1_K_params
     from prunecert.checks.rigorous import arith
 
-    K = phase1_K(eps_q, d_)
+    params = params or CLASSIC
+    K = phase1_K_params(eps_q, d_, params)
     L8 = (arith.ball(Fraction(8 * d_) / delta_q)).log()
-    r1 = -(1 - beta_ball / 14).log()
-    r2 = -(1 - beta_ball / 4).log()
-    T1 = math.ceil(arith.upper_fraction((K * arith.arb(2).log() + L8) / r1))
+    r1, r2 = params.rates(beta_ball)
+    T1 = math.ceil(arith.upper_fraction((K * params.lam_ball() + L8) / r1))
     T2 = math.ceil(arith.upper_fraction(L8 / r2))
     return K, max(T1, 0), max(T2, 0)
 
 
+MODEL_PARAMS = {"uniform": ("classic",), "gaussian": ("classic", "sharp")}
+
+
 def width_details(eps_, delta_, d_, model: str = "uniform") -> WidthCertificate:
-    """The smallest m = 2(T1 + T2) (over the searched splits and the closed-form split) for which the
-    certified inequality 4 d [2^K (1 - beta/14)^T1 + (1 - beta/4)^T2] <= delta holds (arb,
-    three-valued TRUE); beta is the certified mixture weight of ``model`` ("uniform": u ~ U[-1,1]^d,
-    beta = ln(2)/4; "gaussian": u ~ N(0, I_d), beta = E1(1/8)/(4 sqrt(2 pi)))."""
+    """The smallest m = 2(T1 + T2) (over the searched splits and the closed-form split, for each RSS
+    parameter set of ``model``) for which the certified inequality
+    4 d [e^{lam K} (1 - p(1 - e^{-lam}))^T1 + (1 - beta mu/2)^T2] <= delta holds (arb, three-valued TRUE);
+    beta is the certified mixture weight of ``model`` ("uniform": u ~ U[-1,1]^d, beta = ln(2)/4, classic
+    parameters, i.e. 4d[2^K (1 - beta/14)^T1 + (1 - beta/4)^T2]; "gaussian": u ~ N(0, I_d),
+    beta = E1(1/8)/(4 sqrt(2 pi)), classic and sharp parameters)."""
+    from prunecert.bounds.gap import subset_sum_lemma as rss
     from prunecert.bounds.gap.product_mixture import beta_ball, model_name
     from prunecert.checks.rigorous.arith import upper_fraction
     from prunecert.checks.rigorous.numbers import fraction_to_decimal
@@ -133,32 +142,35 @@ def width_details(eps_, delta_, d_, model: str = "uniform") -> WidthCertificate:
     require(WIDTH_HYPOTHESES, claim, d=d_, eps=eps_, delta=delta_)
     eps_q, delta_q = to_fraction(eps_, "eps"), to_fraction(delta_, "delta")
     _check(eps_q, delta_q, d_)
-    K = phase1_K(eps_q, d_)
     bb = beta_ball(model)
-    b = float(bb.mid())
-    r1, r2 = -math.log1p(-b / 14), -math.log1p(-b / 4)
-    target = float(delta_q) / (4 * d_)
-    best = None
-    # float search for the best split, then certification in arb (with +1 fallbacks)
-    T2 = max(0, math.ceil(math.log(1 / target) / r2))
-    for extra in range(0, 400):
-        t2 = T2 + extra
-        rest = target - math.exp(-r2 * t2)
-        if rest <= 0:
-            continue
-        t1 = max(0, math.ceil((K * math.log(2) + math.log(1 / rest)) / r1))
-        if best is None or t1 + t2 < best[0] + best[1]:
-            best = (t1, t2)
-    candidates = [best, formula_split(eps_q, delta_q, d_, bb)[1:]]
     certs = []
-    for t1, t2 in candidates:
-        for _ in range(100):
-            fb = 4 * d_ * failure_bound(K, t1, t2, bb)
-            if compare3(fb, "<=", delta_q) is Tri.TRUE:
-                certs.append(WidthCertificate(eps_q, delta_q, d_, K, t1, t2, 2 * d_ * (t1 + t2),
-                                              fraction_to_decimal(upper_fraction(fb), 8, "up"), model, claim))
-                break
-            t1 += 1
+    for pname in MODEL_PARAMS[model]:
+        params = {"classic": rss.CLASSIC, "sharp": rss.SHARP}[pname]
+        K = rss.phase1_K_params(eps_q, d_, params)
+        r1b, r2b = params.rates(bb)
+        r1, r2 = float(r1b.mid()), float(r2b.mid())
+        lam = float(params.lam_ball().mid())
+        target = float(delta_q) / (4 * d_)
+        best = None
+        # float search for the best split, then certification in arb (with +1 fallbacks)
+        T2 = max(0, math.ceil(math.log(1 / target) / r2))
+        for extra in range(0, 2000):
+            t2 = T2 + extra
+            rest = target - math.exp(-r2 * t2)
+            if rest <= 0:
+                continue
+            t1 = max(0, math.ceil((K * lam + math.log(1 / rest)) / r1))
+            if best is None or t1 + t2 < best[0] + best[1]:
+                best = (t1, t2)
+        for t1, t2 in (best, formula_split(eps_q, delta_q, d_, bb, params)[1:]):
+            for _ in range(100):
+                fb = 4 * d_ * rss.failure_bound_params(K, t1, t2, bb, params)
+                if compare3(fb, "<=", delta_q) is Tri.TRUE:
+                    certs.append(WidthCertificate(eps_q, delta_q, d_, K, t1, t2, 2 * d_ * (t1 + t2),
+                                                  fraction_to_decimal(upper_fraction(fb), 8, "up"), model, claim,
+                                                  params.to_json()))
+                    break
+                t1 += 1
     if not certs:
         raise AssertionError("could not certify the width inequality")  # pragma: no cover
     return min(certs, key=lambda c: c.n)

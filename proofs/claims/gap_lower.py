@@ -162,6 +162,10 @@ CLAIMS = [
                               "second route: 2 sin d >= d (1 + cos d), arb branch and bound"),),
         proof_uses=("gap.lower.B_cap", "gap.lower.B_kernel", "gap.lower.B_density"),
         proof=f"{DOC}#b5-lemma-1-triangular-small-ball", tags=RECON,
+        prose_steps=("the window of radius delta_j around kappa_j lies in the cap and holds only kappa_j and kinks "
+                     "left of it (definition of delta_j)",
+                     "conditioning on c_1..c_{j-1} in turn: c_j is independent of them and of the angles (B3), so "
+                     "each factor is the mass of an interval of length <= 8 eps/delta_j under density <= rho_max"),
     ),
     Claim(
         id="gap.lower.B_lemma2_charging",
@@ -170,6 +174,9 @@ CLAIMS = [
                    r"$\prod_{j=1}^k w(\delta_j)\le\sum_{l^*=0}^k\prod_{l\ne l^*}w(g_l)$."),
         source="new", kind="lemma",
         checks=(Check("w nonincreasing in [0, 1]", model_b.check_lemma2_w),),
+        prose_steps=("the greedy charging j -> l(j) is injective with g_{l(j)} <= delta_j for every k (induction on j; "
+                     "exhaustively checked on exact instances only as a corroboration)",
+                     "one gap stays uncharged, so prod_j w(delta_j) <= prod_{l != l*} w(g_l) for that l*, <= the sum"),
         corroborations=(Check("exhaustive exact instances", model_b.check_lemma2_exhaustive,
                               "greedy charging verified; CHECKED corroboration"),),
         proof=f"{DOC}#b6-lemma-2-charging", tags=RECON,

@@ -28,7 +28,7 @@ def crossover_parts() -> dict:
     (d) h(L) = L - ln L - ln(alpha + 1 + B L) + ln kappa: h' = 1 - 1/L - B/(alpha + 1 + B L) and
         1/L - B/(c + B L) = c/(L (c + B L)) >= 0 for c = alpha + 1 > 0, so h' >= 1 - 2/L >= 0 on L >= 2;
     (e) h >= 0  <=>  alpha + 1 + B L <= kappa e^L / L (exp is increasing);
-    (f) K envelope: ln(sqrt(d)/(2 eps)) = L + ln(sqrt(d)/2) at eps = e^{-L}."""
+    (f) K envelope: ln(mu sqrt(d)/eps) = L + ln(mu sqrt(d)) at eps = e^{-L}."""
     k, L, C1, c0, al, B, d = sp.symbols("kappa L C1 c0 alpha B d", positive=True)
     parts = {}
     eps = sp.exp(-L)
@@ -46,7 +46,8 @@ def crossover_parts() -> dict:
     gap_ = 1 / L - B / (c + B * L)
     parts["B_term_le_1_over_L"] = sp.simplify(gap_ - c / (L * (c + B * L))) == 0 and bool((c / (L * (c + B * L))).is_positive)
     parts["h_equivalence"] = sp.simplify(sp.expand_log(sp.exp(h) - k * sp.exp(L) / (L * (c + B * L)), force=True)) == 0
-    parts["K_envelope_log"] = sp.simplify(sp.expand_log(sp.log(sp.sqrt(d) / (2 * eps)) - (L + sp.log(sp.sqrt(d) / 2)),
+    mu = sp.Symbol("mu", positive=True)
+    parts["K_envelope_log"] = sp.simplify(sp.expand_log(sp.log(mu * sp.sqrt(d) / eps) - (L + sp.log(mu * sp.sqrt(d))),
                                                         force=True)) == 0
     return {"ok": all(parts.values()), "parts": parts}
 
@@ -88,7 +89,8 @@ CLAIMS = [
         id="gap.crossover",
         title="Certified crossover eps*(d): for every eps <= eps*, the Gaussian-model weight width is below a width "
               "where neuron pruning fails",
-        statement=(r"$d\ge2$, $0<\delta,p<1$, $\kappa>0$, $L^*\ge2$, $U(L)=\alpha+BL$ the envelope of the closed-form "
+        statement=(r"$d\ge2$, $0<\delta,p<1$, $\kappa>0$, $L^*\ge2$, admissible RSS parameters $(\mu,\theta,\lambda)$ with "
+                   r"$e^{-L^*}\le\mu\sqrt d$, $U(L)=\alpha+BL$ the envelope of the closed-form "
                    r"Gaussian-model weight width, $C_1=\sqrt{8\pi}$, $c_0=1+\ln(\pi/C_1)$, $q^*=\frac{\kappa C_1}{\pi}(1+\frac{c_0}{L^*})$. "
                    r"If $c_0>0$, $\alpha+1>0$, $q^*<1$, $F(q^*)+\frac{2\kappa}{3L^*}\le1-p$ and "
                    r"$L^*-\ln L^*-\ln(\alpha+1+BL^*)+\ln\kappa\ge0$, then for every $\varepsilon\le e^{-L^*}$: "
@@ -102,7 +104,7 @@ CLAIMS = [
                               "certified eps*(d) at d = 2, 3, 5, 10 and the exact widths there"),),
         proof_uses=("gap.lower.theorem_B", "gap.lower.B_kinks", "gap.upper.width_gaussian"),
         proof=f"{DOC}#crossover", seed="001", tags=("gap",),
-        prose_steps=("K envelope: K - 1 < ln(sqrt(d)/(2 eps))/ln(9/8) by minimality of K (definition of K)",
+        prose_steps=("K envelope: K - 1 < ln(mu sqrt(d)/eps)/ln(1 + theta) by minimality of K (definition of K)",
                      "each ceiling of a certified upper end adds at most 2 (the +4 in alpha)",
                      "monotonicity of Theorem B's bound in n (both terms increase with n)"),
     ),

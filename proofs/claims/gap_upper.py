@@ -113,20 +113,23 @@ def check_gaussian_beta_series() -> CheckResult:
 
 
 def check_formula_split() -> CheckResult:
-    """The closed-form split fails with probability <= delta/2 per phase, for every beta in (0, 1):
-    with r1 = -ln(1 - beta/14), T1 = (K ln 2 + ln(8d/delta))/r1: 4d 2^K (1 - beta/14)^T1 = delta/2, and with
-    T2 = ln(8d/delta)/r2: 4d (1 - beta/4)^T2 = delta/2 (sympy; ceilings only lower the terms)."""
+    """The closed-form split fails with probability <= delta/2 per phase, for every admissible parameter set:
+    with q1 = p(1 - e^{-lam}) in (0, 1), r1 = -ln(1 - q1) and T1 = (lam K + ln(8d/delta))/r1:
+    4d e^{lam K} (1 - q1)^T1 = delta/2; with q2 = beta mu/2, r2 = -ln(1 - q2) and T2 = ln(8d/delta)/r2:
+    4d (1 - q2)^T2 = delta/2 (sympy, symbolic q1, q2, lam; ceilings only lower the terms).  The classic set
+    gives q1 = beta/14, q2 = beta/4, lam = ln 2."""
     t0 = time.perf_counter()
-    b, K, dd, dl = sp.symbols("beta K d delta", positive=True)
-    r1 = -sp.log(1 - b / 14)
-    r2 = -sp.log(1 - b / 4)
-    T1 = (K * sp.log(2) + sp.log(8 * dd / dl)) / r1
+    K, dd, dl, lam = sp.symbols("K d delta lam", positive=True)
+    q1, q2 = sp.symbols("q1 q2", positive=True)
+    r1 = -sp.log(1 - q1)
+    r2 = -sp.log(1 - q2)
+    T1 = (lam * K + sp.log(8 * dd / dl)) / r1
     T2 = sp.log(8 * dd / dl) / r2
-    e1 = 4 * dd * 2 ** K * sp.exp(-r1 * T1) - dl / 2
+    e1 = 4 * dd * sp.exp(lam * K) * sp.exp(-r1 * T1) - dl / 2
     e2 = 4 * dd * sp.exp(-r2 * T2) - dl / 2
     ok = sp.simplify(sp.expand_log(e1, force=True)) == 0 and sp.simplify(sp.expand_log(e2, force=True)) == 0
-    ok = ok and sp.simplify((1 - b / 14) ** T1 - sp.exp(-r1 * T1)) == 0
-    return _res(ok, "sympy-identity", t0, "each phase of the closed-form split contributes delta/2")
+    ok = ok and sp.simplify(sp.expand_log((1 - q1) ** T1 - sp.exp(-r1 * T1), force=True)) == 0
+    return _res(ok, "sympy-identity", t0, "each phase of the closed-form split contributes delta/2 (symbolic q1, q2, lam)")
 
 
 def check_width_gaussian_numbers() -> CheckResult:
@@ -145,6 +148,21 @@ def check_width_gaussian_numbers() -> CheckResult:
         data.append(c.to_json())
     return CheckResult(Level.CHECKED, "arb-compare", time.perf_counter() - t0,
                        "instances: Gaussian-model width certified at 3 points", data={"points": data})
+
+
+def check_rss_general() -> CheckResult:
+    """The RSS lemma with symbolic parameters (mu, theta, lam): every step of the two-phase proof (sympy)."""
+    t0 = time.perf_counter()
+    from prunecert.bounds.gap.subset_sum_lemma import general_parts
+
+    r = general_parts()
+    bad = [k for k, v in r["parts"].items() if not v]
+    if not r["ok"]:
+        return CheckResult(Level.UNKNOWN, "sympy-identity", time.perf_counter() - t0,
+                           f"sympy did not confirm {bad}", data={"parts": r["parts"]})
+    return _res(True, "sympy-identity", t0, "growth, reverse Markov, Chernoff, Markov, stopping rule, hit "
+                "probability for symbolic (mu, theta, lam); classic constants reproduced; both sets admissible",
+                data={"parts": r["parts"]})
 
 
 # ------------------------------------------------------------------------------ RSS lemma leaves
@@ -422,6 +440,23 @@ CLAIMS = [
         proof=f"{DOC}#rss-lemma", tags=("weight-pruning",),
     ),
     Claim(
+        id="gap.upper.rss_lemma_general",
+        title="Random subset sum with free parameters (mu, theta, lam): the same two-phase proof, sharper constants",
+        statement=(r"If $\mathrm{Law}(X_i)\ge\beta U[-a,a]$, $|z|\le a$, $0<\varepsilon\le a$, $0<\mu\le1$, "
+                   r"$0<\theta<r=\frac12-\frac\mu2$, $\lambda>0$, $p=\beta\frac{r-\theta}{1-\theta}$, "
+                   r"$K=\max(0,\lceil\ln(\mu a/\varepsilon)/\ln(1+\theta)\rceil)$: "
+                   r"$P(\forall S:|\sum_SX_i-z|>\varepsilon)\le e^{\lambda K}(1-p(1-e^{-\lambda}))^{T_1}"
+                   r"+(1-\beta\mu/2)^{T_2}$. $(\mu,\theta,\lambda)=(\frac12,\frac18,\ln2)$ is gap.upper.rss_lemma."),
+        source="new (two-phase covering argument after Lueker 1998)", kind="lemma",
+        hypotheses=("Law(X_i) >= beta U[-a, a]", "|z| <= a", "0 < eps <= a", "0 < mu <= 1",
+                    "0 < theta < 1/2 - mu/2", "lam > 0"),
+        checks=(Check("general_steps", check_rss_general, "sympy, symbolic mu, theta, lam"),
+                Check("window_length", check_window_length)),
+        proof=f"{DOC}#rss-lemma-general-parameters", tags=("weight-pruning",),
+        prose_steps=("the decomposition X = B Y + (1 - B) R from the domination (definitional)",
+                     "E|C' cap (C' + Y)| <= D^2/(2a) (Fubini with p_Y <= 1/(2a))"),
+    ),
+    Claim(
         id="gap.upper.construction",
         title="Block construction: sup error <= ||delta||_2 (Model B)",
         statement=r"$\sup_{B^d}|\sigma(h)-\sigma(\langle w,x\rangle)| \le \sum_j \delta_j|x_j| \le \|\delta\|_2$.",
@@ -450,16 +485,18 @@ CLAIMS = [
         id="gap.upper.width_gaussian",
         title="Weight pruning in Theorem B's model (u ~ N(0, I_d), v ~ U[-1, 1]) reaches eps with width 2d(T1+T2)",
         statement=(r"$u_i\sim N(0,I_d)$, $v_i\sim U[-1,1]$, output ReLU, $\|w\|\le1$, $0<\varepsilon\le1$, $0<\delta<1$, "
-                   r"$K=\min\{k:(9/8)^{2k}\ge d/(4\varepsilon^2)\}$, $\beta=E_1(1/8)/(4\sqrt{2\pi})$: if "
-                   r"$4d[2^K(1-\beta/14)^{T_1}+(1-\beta/4)^{T_2}]\le\delta$ then weight pruning of width $n=2d(T_1+T_2)$ "
-                   r"reaches sup error $\le\varepsilon$ on $B^d$ with probability $\ge1-\delta$; the closed-form split "
-                   r"$T_1=\lceil(K\ln2+\ln(8d/\delta))/r_1\rceil$, $T_2=\lceil\ln(8d/\delta)/r_2\rceil$ satisfies it."),
+                   r"admissible RSS parameters $(\mu,\theta,\lambda)$, $K=\min\{k:(1+\theta)^{2k}\ge\mu^2d/\varepsilon^2\}$, "
+                   r"$\beta=E_1(1/8)/(4\sqrt{2\pi})$, $p=\beta\frac{1/2-\mu/2-\theta}{1-\theta}$: if "
+                   r"$4d[e^{\lambda K}(1-p(1-e^{-\lambda}))^{T_1}+(1-\beta\mu/2)^{T_2}]\le\delta$ then weight pruning of "
+                   r"width $n=2d(T_1+T_2)$ reaches sup error $\le\varepsilon$ on $B^d$ with probability $\ge1-\delta$; the "
+                   r"closed-form split $T_1=\lceil(\lambda K+\ln(8d/\delta))/r_1\rceil$, $T_2=\lceil\ln(8d/\delta)/r_2\rceil$ "
+                   r"satisfies it."),
         source="new", kind="theorem",
         hypotheses=("d >= 1", "0 < eps <= 1", "0 < delta < 1", "||w|| <= 1", "u_i ~ N(0, I_d)", "v_i ~ U[-1, 1]"),
         predicates=weight_pruning.WIDTH_HYPOTHESES,
         checks=(Check("formula_split", check_formula_split, "sympy: each phase delta/2"),),
         corroborations=(Check("width_numbers", check_width_gaussian_numbers, "instance check at 3 points"),),
-        proof_uses=("gap.upper.rss_lemma", "gap.upper.product_mixture_gaussian", "gap.upper.construction"),
+        proof_uses=("gap.upper.rss_lemma_general", "gap.upper.product_mixture_gaussian", "gap.upper.construction"),
         proof=f"{DOC}#width-in-theorem-bs-model", seed="001", tags=("weight-pruning",),
     ),
     Claim(

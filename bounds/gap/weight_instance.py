@@ -157,9 +157,13 @@ def solve_weight_instance(net: Network, eps=None, *, timeout: float = 60.0, poin
     def settled() -> bool:
         return eps is not None and (best["hi"] <= eps or lo > eps)
 
+    # tolerances relative to the problem's scale (||w||_inf, eps), never absolute only
+    scale = min([Fraction(1), max((abs(c) for c in net.w), default=Fraction(1)) or Fraction(1)]
+                + ([eps] if eps is not None else []))
+
     def certify(mask, share: float) -> SupError | None:
         try:
-            return sup_error(net, weight_mask=mask, tol=Fraction(1, 10**7), rel_tol=Fraction(1, 2**24),
+            return sup_error(net, weight_mask=mask, tol=Fraction(1, 10**7) * scale, rel_tol=Fraction(1, 2**24),
                              timeout=max(0.2, share), decide_at=eps)
         except BudgetExceeded as exc:
             detail.append(f"sup error of a mask: {exc}")

@@ -213,7 +213,11 @@ def _solve(net: Network, eps: Fraction | None, timeout: float, points: int | Non
         if se is None:
             left = max(0.5, deadline - time.perf_counter())
             try:
-                sup_tol = Fraction(1, 10**7) if d <= 2 else max(min(tol, Fraction(1, 10**5)), hi * rel_tol / 4)
+                # tolerances relative to the problem's scale (||w||, eps), never absolute only
+                wmax = max(abs(c) for c in net.w)
+                scale = min([Fraction(1)] + ([wmax] if wmax else []) + ([eps] if eps is not None else []))
+                sup_tol = Fraction(1, 10**7) * scale if d <= 2 else \
+                    max(min(tol, Fraction(1, 10**5)) * scale, hi * rel_tol / 4)
                 se = sup_error(net, neuron_mask=_mask(n, S), tol=sup_tol,
                                timeout=min(left, 30.0), decide_at=eps if d >= 3 else None,
                                rel_tol=Fraction(1, 2**24))

@@ -83,7 +83,7 @@ def run(sweep: Sweep, params: list[dict], args, store: Store, label: str) -> Swe
     def on_cluster(cluster) -> None:
         dash = cluster.dashboard()
         say(f"{label}: {cluster.describe()}; dashboard "
-            + (dash if dash else "not running (pip install 'bokeh>=3.1' to get one)"))
+            + (dash if dash else "not running (pip install 'prunecert[dashboard]' to get one)"))
 
     try:
         with bar if not plain else _Null():

@@ -272,10 +272,12 @@ def _list(ids, as_json: bool, broken=()) -> int:
         emit_json(items + bad)     # entry points that could not be loaded: listed with the reason
     else:
         user = sum(i["origin"] != "shipped" for i in items)
-        render_table([Col("id", whole=True, justify="left"), Col("kind", optional=True), Col("title"),
-                      Col("checks", optional=True)],
-                     [(i["id"], i["kind"], i["title"], ", ".join(i["checks"])) for i in items]
-                     + [("(not loaded)", "", f"{b['origin']}: {b['error']}", "") for b in bad],
+        cols = [Col("id", whole=True, justify="left"), Col("kind", optional=True), Col("title"),
+                Col("checks", optional=True)] + ([Col("origin", optional=True)] if user or bad else [])
+        rows = [(i["id"], i["kind"], i["title"], ", ".join(i["checks"])) + ((i["origin"],) if user or bad else ())
+                for i in items]
+        rows += [("(not loaded)", "", b["error"], "", b["origin"]) for b in bad]
+        render_table(cols, rows,
                      title=f"{len(items)} registered claims" + (f" ({user} user claims)" if user else "")
                            + " (prunecert verify --list; --json for the full records)")
     return 0

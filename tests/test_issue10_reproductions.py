@@ -130,3 +130,41 @@ def test_recheck_time_limit_is_unknown_not_rejection(capsys, tmp_path):
     assert code == 2 and "time limit" in out
     code, out, _ = _run(capsys, ["recheck", str(cert), "--timeout", "300"], 300)
     assert code == 0 and out.startswith("OK")
+
+
+@pytest.mark.parametrize("claim,box", [
+    ("Max(0, x) + Abs(x - 1/3) >= x/2 - 1", {"x": ("-1", "1")}),
+    ("Piecewise((x**2, x < 0), (x, True)) >= -1/100", {"x": ("-1", "1")}),
+    ("pi*e >= e*3", {"e": ("0", "1")}),
+    ("sqrt(x) + E >= 2", {"x": ("0", "1")}),
+    ("log(x, 2) <= x", {"x": ("1/2", "4")}),
+    ("atan(x) + asin(x/2) + erf(x) >= -4", {"x": ("-1", "1")}),
+    ("gamma(x) >= 1/2", {"x": ("1", "3")}),
+    ("tan(x) >= x", {"x": ("0", "1")}),
+    ("x**2 + y**2 >= 2*x*y", {"x": ("-1", "1"), "y": ("-1", "1")}),
+])
+def test_every_certificate_prove_writes_rechecks(claim, box):
+    from prunecert.checks.inequality.prover import prove_text
+    from prunecert.checks.inequality.recheck import recheck
+
+    r = prove_text(claim, box, timeout=10)
+    assert r.certificate is not None and r.certificate["format"] == "prunecert-inequality/1"
+    res = recheck(r.certificate, timeout=120)
+    assert res.ok, res.detail
+
+
+def test_import_layering_no_cycle():
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "checks" / "inequality"
+    imports = {}
+    for name in ("goal", "touching", "prover"):
+        tree = ast.parse((root / f"{name}.py").read_text())
+        mods = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                mods.add(node.module.rsplit(".", 1)[-1])
+        imports[name] = mods
+    assert "prover" not in imports["touching"] and "prover" not in imports["goal"]
+    assert "touching" not in imports["goal"]

@@ -362,9 +362,13 @@ def _recheck_point(lhs, op, rhs, symbols, box, point: Mapping[str, Fraction]) ->
     sub = {s: sympy.Rational(point[n].numerator, point[n].denominator) for n, s in symbols.items()}
     vals = []
     for side in (lhs, rhs):
-        v = side.xreplace(sub)
-        if not v.is_Rational:
-            v = sympy.simplify(v)
+        try:
+            v = side.xreplace(sub)
+            if not v.is_Rational:
+                v = sympy.simplify(v)
+        except (TypeError, ValueError, ZeroDivisionError, ArithmeticError) as exc:
+            # e.g. a Piecewise condition 1/x < 0 at x = 0: the statement is undefined there
+            return "undefined", f"the statement is not defined there: {side} ({type(exc).__name__})"
         if not v.is_Rational:
             return "undefined", f"the statement is not defined (or not rational) there: {side} -> {v}"
         vals.append(Fraction(int(v.p), int(v.q)))

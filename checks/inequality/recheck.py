@@ -67,6 +67,9 @@ class _OutOfTime(Exception):
     """The re-check's time limit passed (UNKNOWN, never a rejection)."""
 
 
+MAX_EXP_BITS = 100_000   # binary exponents beyond this are refused (no giant exact numbers)
+
+
 class _Undefined(Exception):
     """The evaluator cannot certify a finite value (domain, pole, no applicable branch)."""
 
@@ -162,6 +165,9 @@ class Ev:
     def _to_I(self, v) -> I:
         from mpmath.libmp import to_rational
         lo_t, hi_t = v._mpi_
+        for t in (lo_t, hi_t):   # (sign, man, exp, bc): refuse astronomically large or small values
+            if len(t) == 4 and isinstance(t[2], int) and abs(t[2]) > MAX_EXP_BITS:
+                raise _Undefined("value out of range")
         try:
             lo = Fraction(*to_rational(lo_t))
             hi = Fraction(*to_rational(hi_t))
@@ -229,6 +235,8 @@ class Ev:
                 raise _Undefined(f"{name}: not finite")
             m, e = y.mid().man_exp()
             r, f = y.rad().man_exp()
+            if abs(int(e)) > MAX_EXP_BITS or abs(int(f)) > MAX_EXP_BITS:
+                raise _Undefined(f"{name}: value out of range")
             mid = Fraction(int(m)) * Fraction(2) ** int(e)
             rad = Fraction(int(r)) * Fraction(2) ** int(f)
             return I(mid - rad, mid + rad)

@@ -314,6 +314,9 @@ class _Parser:
                 self.domain.append((kind, args[0]))
                 if fname == "log" and len(args) == 2:
                     self.domain.append(("log", args[1]))
+            if fname == "gamma" and args and args[0].is_Rational and abs(args[0]) > 1000:
+                # sympy would evaluate gamma(n) as an exact factorial (gamma(10**9): hours)
+                self.fail(node, "gamma of a constant larger than 1000 is not supported")
             out = self.call(fname, args) if self.raw else FUNCTIONS[fname](*args)
             if not self.raw and out.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 self.fail(node, f"{fname} of these arguments is not a finite real number")

@@ -58,8 +58,16 @@ def run(args) -> int:
     box = parse_vars(args.var)
     if not box:
         raise BoxError("give at least one --var NAME=[LO,HI]")
-    lhs, op, rhs = parse_relation(args.claim, list(box))
-    raw_lhs, _, raw_rhs = parse_relation(args.claim, list(box), raw=True)
+    if args.timeout is None or not (args.timeout > 0) or args.timeout == float("inf"):
+        raise InputError(f"--timeout must be a positive finite number of seconds, got {args.timeout}")
+    from prunecert.checks.rigorous.budget import time_limit
+
+    parsed = None
+    with time_limit(args.timeout + 2.0) as tl:   # sympy's automatic evaluation while building
+        parsed = (parse_relation(args.claim, list(box)), parse_relation(args.claim, list(box), raw=True))
+    if tl.expired or parsed is None:
+        raise InputError("building the claim took longer than --timeout (a constant too costly to evaluate?)")
+    (lhs, op, rhs), (raw_lhs, _, raw_rhs) = parsed
     used = {s.name for s in (lhs.free_symbols | rhs.free_symbols)}
     unused = [n for n in box if n not in used]
     box_used = {n: v for n, v in box.items() if n in used} or box

@@ -1,11 +1,13 @@
 """Generic statistics for experiments: line fits with confidence intervals, bootstrap over
 seeds, and one-sided Clopper-Pearson bounds.  Statistical evidence only, never proof.
 
-* :func:`fit_line` — ordinary least squares y = a + b x with the classical t-based confidence
-  interval of the slope (assumes independent, homoscedastic normal residuals).
+* :func:`fit_line` — ordinary least squares y = a + b x (scipy.stats.linregress) with the
+  classical t-based confidence interval of the slope (assumes independent, homoscedastic normal
+  residuals).
 * :func:`loglog_fit` / :func:`semilog_fit` — the same on (log x, log y) / (x, log y).
-* :func:`bootstrap_slope` — percentile bootstrap CI of the slope, resampling *seeds* (rows of a
-  seeds x widths table) with replacement: robust to non-normal residuals.
+* :func:`bootstrap_slope` — percentile bootstrap CI of the slope (scipy.stats.bootstrap),
+  resampling *seeds* (rows of a seeds x widths table) with replacement: robust to non-normal
+  residuals.
 * :func:`cp_lower` / :func:`cp_upper` / :func:`clopper_pearson` — exact (conservative) binomial
   bounds from the beta quantiles (scipy); computed in floating point, so treat the last few
   digits as approximate.
@@ -50,7 +52,8 @@ def _clean(x, y):
 
 
 def fit_line(x, y, conf: float = 0.95, method: str = "OLS, t-interval") -> LineFit:
-    """OLS fit y = intercept + slope * x with a two-sided t confidence interval for the slope."""
+    """OLS fit y = intercept + slope * x (``scipy.stats.linregress``) with a two-sided t confidence
+    interval for the slope: slope +- t_{n-2} * stderr."""
     from scipy import stats
 
     x, y = _clean(x, y)
@@ -59,18 +62,13 @@ def fit_line(x, y, conf: float = 0.95, method: str = "OLS, t-interval") -> LineF
     n = x.size
     if n < 3 or np.ptp(x) == 0:
         raise InputError("a line fit needs >= 3 points with at least two distinct x")
-    xm, ym = x.mean(), y.mean()
-    sxx = float(((x - xm) ** 2).sum())
-    b = float(((x - xm) * (y - ym)).sum() / sxx)
-    a = float(ym - b * xm)
-    res = y - (a + b * x)
-    sse = float((res ** 2).sum())
-    sst = float(((y - ym) ** 2).sum())
-    s = math.sqrt(sse / (n - 2))
-    se_b = s / math.sqrt(sxx)
+    r = stats.linregress(x, y)
+    b, a, se_b = float(r.slope), float(r.intercept), float(r.stderr)
+    sse = float(((y - (a + b * x)) ** 2).sum())
+    sst = float(((y - y.mean()) ** 2).sum())
     t = float(stats.t.ppf(0.5 + conf / 2, n - 2))
-    r2 = 1 - sse / sst if sst > 0 else 1.0
-    return LineFit(b, a, b - t * se_b, b + t * se_b, conf, n, r2, s, method)
+    r2 = 1 - sse / sst if sst > 0 else 1.0   # linregress's r**2 is nan for constant y; the fit is exact
+    return LineFit(b, a, b - t * se_b, b + t * se_b, conf, n, r2, math.sqrt(sse / (n - 2)), method)
 
 
 def loglog_fit(x, y, conf: float = 0.95) -> LineFit:
@@ -91,7 +89,11 @@ def semilog_fit(x, y, conf: float = 0.95) -> LineFit:
 
 def bootstrap_slope(x, Y, *, logx: bool, conf: float = 0.95, reps: int = 2000, seed: int = 0) -> dict:
     """Percentile bootstrap CI of the slope of log Y against (log) x, resampling the rows of
-    ``Y`` (seeds x len(x); NaN = missing) with replacement and refitting on all points."""
+    ``Y`` (seeds x len(x); NaN = missing) with replacement and refitting on all points
+    (``scipy.stats.bootstrap`` on the row indices, method "percentile").  A resample with fewer
+    than 3 finite points or one distinct x has no slope and is left out of the quantiles."""
+    from scipy import stats
+
     x = np.asarray(x, dtype=float)
     Y = np.asarray(Y, dtype=float)
     if Y.ndim != 2 or Y.shape[1] != x.size:
@@ -99,21 +101,27 @@ def bootstrap_slope(x, Y, *, logx: bool, conf: float = 0.95, reps: int = 2000, s
     if np.any(Y[np.isfinite(Y)] <= 0):
         raise InputError("bootstrap fit needs positive values")
     X = np.log(x) if logx else x
-    rng = np.random.default_rng(seed)
     k = Y.shape[0]
 
-    def slope(rows):
+    def slope(rows):  # the OLS slope cov(x, y)/var(x) (linregress's, without its per-call overhead)
         xs = np.broadcast_to(X, rows.shape)[np.isfinite(rows)]
-        ys = np.log(rows[np.isfinite(rows)])
         if xs.size < 3 or np.ptp(xs) == 0:
             return np.nan
+        ys = np.log(rows[np.isfinite(rows)])
         xm = xs.mean()
         return float(((xs - xm) * (ys - ys.mean())).sum() / ((xs - xm) ** 2).sum())
 
     full = slope(Y)
-    bs = np.array([slope(Y[rng.integers(0, k, size=k)]) for _ in range(reps)])
-    bs = bs[np.isfinite(bs)]
-    lo, hi = np.quantile(bs, [0.5 - conf / 2, 0.5 + conf / 2]) if bs.size else (np.nan, np.nan)
+    if k < 2:
+        lo = hi = np.nan
+    else:
+        res = stats.bootstrap((np.arange(k),), lambda idx: slope(Y[idx.astype(int)]), n_resamples=reps,
+                              vectorized=False, method="percentile", confidence_level=conf,
+                              rng=np.random.default_rng(seed))
+        lo, hi = res.confidence_interval
+        if not (np.isfinite(lo) and np.isfinite(hi)):   # some resamples had no slope: leave them out
+            bs = res.bootstrap_distribution[np.isfinite(res.bootstrap_distribution)]
+            lo, hi = np.quantile(bs, [0.5 - conf / 2, 0.5 + conf / 2]) if bs.size else (np.nan, np.nan)
     return {"slope": full, "slope_lo": float(lo), "slope_hi": float(hi), "conf": conf, "reps": reps,
             "seed": seed, "method": "percentile bootstrap over seeds"}
 

@@ -45,7 +45,7 @@ def latex_table(rows: list[dict]) -> str:
 
 
 def run(args) -> int:
-    from prunecert.cli._render import Col, emit_json, err_console, render_table
+    from prunecert.cli._render import Col, emit_json, err_console, render_table, spinner
     from prunecert.bounds.constants import certify_constants, discover_constants
 
     if args.digits < 1 or args.digits > 10_000:
@@ -53,7 +53,8 @@ def run(args) -> int:
     _, problems = discover_constants()
     for msg in problems:
         err_console.print(f"[yellow]warning:[/] {msg}")
-    rows = certify_constants(args.names or None, digits=args.digits)
+    with spinner(f"certifying constants to {args.digits} digits"):
+        rows = certify_constants(args.names or None, digits=args.digits)
     if args.json:
         emit_json(rows)
     elif args.latex:

@@ -116,6 +116,7 @@ BAD_VALUES = [
     ["verify", "no.such.claim"],
     ["verify", "--jobs", "0"],
     ["nosuchcommand"],
+    ["experiment"],
 ]
 
 

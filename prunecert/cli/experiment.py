@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 
 
 def register(subparsers) -> None:
@@ -18,4 +19,9 @@ def register(subparsers) -> None:
         if info.name.startswith("_exp_"):
             mod = importlib.import_module(f"prunecert.cli.{info.name}")
             mod.register_experiment(sub)
-    p.set_defaults(func=lambda args: (p.print_help(), 3)[1])
+    def no_name(args) -> int:  # bad usage: the help goes to stderr, stdout stays empty (exit 3)
+        p.print_help(sys.stderr)
+        print("prunecert: error: name an experiment", file=sys.stderr)
+        return 3
+
+    p.set_defaults(func=no_name)

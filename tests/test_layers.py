@@ -169,8 +169,6 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 # Cycles known when this test was written, each with the issue that removes it.  The list is
 # strict: a cycle not listed fails, and so does a listed cycle that is gone (delete its line).
 KNOWN_CYCLES = {
-    frozenset({"prunecert.checks.inequality.prover", "prunecert.checks.inequality.touching"}):
-        "issue 10 (touching steps) breaks the prover <-> touching cycle",
     frozenset({"prunecert.proofs.builders", "prunecert.proofs.claim_file", "prunecert.proofs.user_claims"}):
         "issue 15 (user claims): builders -> user_claims.import_target -> claim_file -> builders",
 }

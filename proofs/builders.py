@@ -569,7 +569,7 @@ def python_check(target: str, *, name: str = "python", base_dir: str | None = No
 
 
 def _run_python(target: str, base_dir: str | None) -> CheckResult:
-    from prunecert.proofs.user_claims import import_target
+    from prunecert.proofs.user_modules import import_target
 
     fn = import_target(target, base_dir)
     return fn()

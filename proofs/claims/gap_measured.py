@@ -25,7 +25,7 @@ CLAIMS = [
                       "the same test at n = 28, 32, 40", slow=True),),
         sketch="Exact solver (prunecert.checks.instances.neuron_subset) on Theorem B's model; the minimum of 7 "
                "i.i.d. values of n*lo is a 99.2% lower confidence bound for the median; EVIDENCE only if the stated "
-               "test passes, REFUTED if it fails, UNKNOWN ('consistent with') otherwise.",
+               "test passes; UNKNOWN otherwise, saying 'came out against the claim' if it fails (a statistical rejection is not a counterexample) or 'consistent with' if inconclusive.",
         tags=("experiment", "gap"), seed="001",
     ),
     Claim(

@@ -19,7 +19,7 @@ Sources
 
 Isolation: user claims never replace shipped ones (a shipped id or namespace is an
 InputError, exit 3); a check that raises is that claim's UNKNOWN with the message; a module that
-hangs while loading is stopped after :data:`LOAD_TIMEOUT` seconds; ``prunecert verify --claims``
+hangs while loading is stopped after :data:`prunecert.proofs.user_modules.LOAD_TIMEOUT` seconds; ``prunecert verify --claims``
 runs user checks in worker processes under a per-check time limit.
 """
 from __future__ import annotations
@@ -34,8 +34,9 @@ from typing import Any, Iterable
 
 from prunecert.checks.errors import InputError
 from prunecert.proofs.registry import Claim
+from prunecert.proofs import user_modules
 from prunecert.proofs.user_modules import (  # noqa: F401 - re-exported for callers
-    LOAD_TIMEOUT, _describe, import_module, import_target, load_python_file, loaded_files, time_limit,
+    _describe, import_module, import_target, load_python_file, loaded_files, time_limit,
     worker_init)
 
 ENTRY_POINT_GROUP = "prunecert.claims"
@@ -82,7 +83,7 @@ def claims_from_object(obj: Any, origin: str) -> list[Claim]:
         raise InputError(f"{origin}: the module defines no CLAIMS (a list of prunecert.Claim)")
     if callable(obj) and not isinstance(obj, Claim):
         try:
-            with time_limit(LOAD_TIMEOUT, origin):
+            with time_limit(user_modules.LOAD_TIMEOUT, origin):
                 obj = obj()
         except InputError:
             raise
@@ -140,7 +141,7 @@ def entry_point_sources() -> list[Source]:
             if ep.name in spaces:
                 raise InputError(f"namespace {ep.name!r} belongs to the shipped claims")
             try:
-                with time_limit(LOAD_TIMEOUT, origin):
+                with time_limit(user_modules.LOAD_TIMEOUT, origin):
                     obj = ep.load()
             except InputError:
                 raise

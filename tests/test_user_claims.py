@@ -207,9 +207,9 @@ def test_entry_point_claims_listed_and_verified(tmp_path):
 
 
 def test_module_that_hangs_while_loading_is_stopped(tmp_path, capsys, monkeypatch):
-    import prunecert.proofs.user_claims as uc
+    import prunecert.proofs.user_modules as um   # where user code is loaded
 
-    monkeypatch.setattr(uc, "LOAD_TIMEOUT", 1.0)
+    monkeypatch.setattr(um, "LOAD_TIMEOUT", 1.0)
     f = write(tmp_path, "slowload.py", "while True:\n    pass\n")
     t0 = time.perf_counter()
     code, out, err = run_cli(capsys, "verify", "--claims", str(f))

@@ -64,7 +64,7 @@ BoxSpec = tuple[tuple[str, tuple[str, str]], ...]   # picklable, ordered ((name,
 
 def _box(box, what: str = "box", *, allow_none: bool = False) -> BoxSpec | None:
     """A box {name: (lo, hi) | "[lo, hi]"} as an ordered tuple of exact endpoint strings."""
-    from prunecert.checks.rigorous.numbers import fraction_to_str, parse_box, to_fraction
+    from prunecert.checks.rigorous.numbers import fraction_to_str
 
     if box is None:
         if allow_none:
@@ -72,23 +72,13 @@ def _box(box, what: str = "box", *, allow_none: bool = False) -> BoxSpec | None:
         raise BoxError(f"{what}: a box is required (a mapping name -> (lo, hi))")
     if not isinstance(box, Mapping) or not box:
         raise BoxError(f"{what}: expected a non-empty mapping name -> (lo, hi), got {box!r:.80}")
-    out = []
-    for name, spec in box.items():
-        name = str(name)
-        if not name.isidentifier():
-            raise BoxError(f"{what}: variable name {name!r} is not a valid identifier")
-        if isinstance(spec, str):
-            lo, hi = parse_box(spec, f"{what} of {name}")
-        else:
-            try:
-                a, b = spec
-            except (TypeError, ValueError):
-                raise BoxError(f"{what} of {name}: expected (lo, hi), got {spec!r}") from None
-            lo, hi = to_fraction(a, f"{what} of {name}, lower end"), to_fraction(b, f"{what} of {name}, upper end")
-            if lo > hi:
-                raise BoxError(f"{what} of {name}: reversed interval [{a}, {b}] (lower end > upper end)")
-        out.append((name, (fraction_to_str(lo), fraction_to_str(hi))))
-    return tuple(out)
+    from prunecert.checks.inequality.prover import validate_box   # the prover's own reading
+
+    try:
+        names, parts = validate_box({str(k): v for k, v in box.items()})
+    except BoxError as exc:
+        raise BoxError(f"{what}: {exc}") from None
+    return tuple((n, (fraction_to_str(lo), fraction_to_str(hi))) for n, (lo, hi) in zip(names, parts))
 
 
 def _box_dict(spec: BoxSpec | None) -> dict[str, tuple[str, str]] | None:

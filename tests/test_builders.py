@@ -102,3 +102,17 @@ def test_python_check_import_failure_is_unknown_not_a_crash():
     assert r.level is Level.UNKNOWN and "no_such_module_xyz" in r.detail
     with pytest.raises(InputError):
         python_check("no colon")
+
+
+def test_builder_boxes_read_names_as_the_parser_does():
+    """A user claim's box goes through the prover's one box reader: two names that normalise to the
+    same identifier (fullwidth ｘ and x) are bad input, in every builder that takes a box."""
+    import pytest
+
+    from prunecert.checks.errors import InputError
+    from prunecert.proofs.builders import identity, prove_inequality
+
+    with pytest.raises(InputError):
+        prove_inequality("x >= 0", {"\uff58": (0, 1), "x": (0, 1)})
+    with pytest.raises(InputError):
+        identity("x", "x", box={"\uff58": (0, 1), "x": (2, 3)})

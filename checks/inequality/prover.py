@@ -174,7 +174,10 @@ def branch_and_bound(st: _State, start_boxes, scale):
     return "PROVED", None
 
 
-def _validate_box(box: Mapping, names_in_expr) -> tuple[list[str], tuple]:
+def validate_box(box: Mapping, names_in_expr=()) -> tuple[list[str], tuple]:
+    """The one reading of a box {name: (lo, hi) | "[lo, hi]"}: names NFKC-normalised as the parser
+    does (two names that normalise alike are bad input), exact Fraction endpoints, lo <= hi;
+    every name of ``names_in_expr`` must have a box.  Returns (names, ((lo, hi), ...))."""
     if not isinstance(box, Mapping) or not box:
         raise BoxError("the box must map each variable name to (lo, hi)")
     names = []
@@ -273,7 +276,7 @@ def prove(lhs, op: str, rhs, box: Mapping[str, tuple], *, prec: int = 53, timeou
         rawL = parse(lhs, box_names, raw=True) if isinstance(lhs, str) else L
         rawR = parse(rhs, box_names, raw=True) if isinstance(rhs, str) else R
     expr_names = {s.name for s in (L - R).free_symbols} | {s.name for s in L.free_symbols | R.free_symbols}
-    names, parts = _validate_box(box, expr_names)
+    names, parts = validate_box(box, expr_names)
     if len(names) > MAX_VARS:
         raise BoxError(f"at most {MAX_VARS} variables are supported, got {len(names)}")
     g = (L - R) if op in (">=", ">") else (R - L)

@@ -38,6 +38,22 @@ def round_dual(y: Sequence[float], scale_bits: int = 40) -> dict[int, int]:
     return out
 
 
+def _add_box_terms(total: int, r, lower, upper):
+    """total + sum_j min(r_j l_j, r_j u_j) in exact integers (None = -infinity: a reduced cost of
+    the harmful sign on an infinite box end)."""
+    for j, rj in enumerate(r):
+        rj = int(rj)
+        if rj > 0:
+            if lower[j] is None:
+                return None
+            total += rj * int(lower[j])
+        elif rj < 0:
+            if upper[j] is None:
+                return None
+            total += rj * int(upper[j])
+    return total
+
+
 def dual_bound_scaled(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int):
     """2^scale_bits times the weak-duality bound (an exact integer), or None for -infinity.
 
@@ -56,17 +72,7 @@ def dual_bound_scaled(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int
             if a:
                 r[j] -= a * q
         total += q * int(g[row])
-    for j in range(N):
-        rj = r[j]
-        if rj > 0:
-            if lower[j] is None:
-                return None
-            total += rj * int(lower[j])
-        elif rj < 0:
-            if upper[j] is None:
-                return None
-            total += rj * int(upper[j])
-    return total
+    return _add_box_terms(total, r, lower, upper)
 
 
 def dual_bound(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int) -> Fraction | None:
@@ -88,14 +94,4 @@ def dual_bound_fast(Gobj: np.ndarray, g: Sequence[int], c: Sequence[int], lower,
     if rows:
         r = r - Gobj[rows].T.dot(q)
         total = int(q.dot(np.array([int(g[k]) for k in rows], dtype=object)))
-    for j, rj in enumerate(r):
-        rj = int(rj)
-        if rj > 0:
-            if lower[j] is None:
-                return None
-            total += rj * int(lower[j])
-        elif rj < 0:
-            if upper[j] is None:
-                return None
-            total += rj * int(upper[j])
-    return total
+    return _add_box_terms(total, r, lower, upper)

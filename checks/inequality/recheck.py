@@ -782,23 +782,8 @@ def _leaf_with_subdivision(claim, B, max_sub, res, deadline):
                 return True
     finally:
         claim.bits = base
-    stack = [(B, 0)]
-    count = 0
-    while stack:
-        _tick(deadline)
-        C, depth = stack.pop()
-        if depth > 0 and claim.leaf_ok(C):
-            continue
-        count += 1
-        if count > max_sub:
-            return False
-        i = max(range(len(C)), key=lambda k: C[k][1] - C[k][0])
-        lo, hi = C[i]
-        if lo == hi:
-            return False
-        m = (lo + hi) / 2
-        for part in ((lo, m), (m, hi)):
-            stack.append((tuple(part if k == i else C[k] for k in range(len(C))), depth + 1))
+    if not _covered_by_bisection(B, claim.leaf_ok, max_sub, deadline, root_known_bad=True):
+        return False
     res.subdivided_leaves += 1
     return True
 
@@ -897,24 +882,34 @@ def _idet(M, E):
 
 
 def _nonneg_on(claim, e, N, deadline, max_pieces=64):
-    stack = [N]
+    def ok(B):
+        v = claim.ev(e, B)
+        return v is not None and v.lo >= 0
+
+    return _covered_by_bisection(N, ok, max_pieces, deadline)
+
+
+def _covered_by_bisection(B, ok, max_pieces, deadline, *, root_known_bad=False) -> bool:
+    """True if ``ok`` holds on every piece of a bisection of ``B`` (longest side first) that needs
+    at most ``max_pieces`` failed pieces; False when the budget runs out or a failing piece is a
+    point.  ``root_known_bad``: the caller has already seen ``ok(B)`` fail."""
+    stack = [(B, root_known_bad)]
     pieces = 0
     while stack:
         _tick(deadline)
-        B = stack.pop()
-        v = claim.ev(e, B)
-        if v is not None and v.lo >= 0:
+        C, known_bad = stack.pop()
+        if not known_bad and ok(C):
             continue
         pieces += 1
         if pieces > max_pieces:
             return False
-        i = max(range(len(B)), key=lambda k: B[k][1] - B[k][0])
-        lo, hi = B[i]
+        i = max(range(len(C)), key=lambda k: C[k][1] - C[k][0])
+        lo, hi = C[i]
         if lo == hi:
             return False
         m = (lo + hi) / 2
         for part in ((lo, m), (m, hi)):
-            stack.append(tuple(part if k == i else B[k] for k in range(len(B))))
+            stack.append((tuple(part if k == i else C[k] for k in range(len(C))), False))
     return True
 
 

@@ -44,6 +44,36 @@ def test_tree_agrees_with_plain_enumeration(seed, model):
         assert tr.leaves["lp"] + tr.leaves["interval"] >= 1
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("prop,rcf,rule", [(True, True, "fracsize"), (False, True, "pseudocost"),
+                                           (True, False, "pseudocost"), (False, False, "fracsize")])
+def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
+    """Interval propagation and reduced-cost fixing record each fixing as a branch whose pruned
+    side is a leaf; the independent walker of the certificate re-derives the same bound."""
+    import time
+
+    from prunecert.checks.instances.neuron_certificate import _walk
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
+
+    rng = np.random.default_rng(100 + seed)
+    model = "AB"[seed % 2]
+    A = rng.integers(-1000, 1000, size=(14, 12))
+    T = rng.integers(0, 1500, size=12)
+    exact = neuron_enum.minmax_plain(A, T, model).value
+    used = {"fixed": 0, "propagated": 0}
+    for L in (exact * 3 // 4, exact, exact + 1):
+        tr = certified_tree(A, T, model, L, enum_free=3, timeout=30, propagation=prop,
+                            reduced_cost_fixing=rcf, branching=rule)
+        assert tr.complete and tr.lower == min(L, exact)
+        rows, rhs = lp_rows(A, T, L, model)
+        walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], model, 14, 12, L,
+                       rows, rhs, SCALE_BITS, time.perf_counter() + 60)
+        assert walked == tr.lower
+        for k in used:
+            used[k] += tr.leaves[k]
+    assert (used["fixed"] > 0) == rcf and (used["propagated"] > 0) == prop
+
+
 def test_partial_tree_is_still_a_lower_bound():
     rng = np.random.default_rng(7)
     A = rng.integers(-1000, 1000, size=(14, 9))

@@ -149,6 +149,49 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     return S, info.objective_function_value * sc, info.mip_dual_bound * sc, status
 
 
+CUTS_PER_ROUND = 6
+
+
+def _float_grid(d: int) -> np.ndarray:
+    """Float unit directions where a chosen subset's error is scanned for extra cutting points."""
+    if d == 2:
+        a = np.linspace(0, 2 * np.pi, 4096, endpoint=False)
+        return np.stack([np.cos(a), np.sin(a)], axis=1)
+    m = 6000 if d == 3 else 8000
+    if d == 3:                                   # Fibonacci lattice
+        k = np.arange(m) + 0.5
+        z = 1 - 2 * k / m
+        phi = np.pi * (1 + 5 ** 0.5) * k
+        r = np.sqrt(1 - z * z)
+        return np.stack([r * np.cos(phi), r * np.sin(phi), z], axis=1)
+    X = np.random.default_rng(0).standard_normal((m, d))
+    return X / np.linalg.norm(X, axis=1, keepdims=True)
+
+
+def _more_cuts(net: Network, S, value: float, grid: np.ndarray, k: int = CUTS_PER_ROUND):
+    """Up to k exact sphere points near the largest local maxima (on the float grid) of the error
+    of subset S that exceed ``value`` (its error on the current points).  Points only make the
+    finite-point lower bound stronger: nothing here needs to be exact except the points
+    themselves, which are exact rationals on the sphere."""
+    from prunecert.checks.instances.neuron_lower import rational_on_sphere
+
+    if grid.shape[1] != net.d:
+        return []
+    mask = _mask(net.n, S)
+    with np.errstate(all="ignore"):
+        err = np.abs(net.evaluate_float(grid, neuron_mask=mask) - net.target_float(grid))
+    if not np.all(np.isfinite(err)):
+        return []
+    order = np.argsort(-err)
+    chosen = []
+    for i in order:
+        if err[i] <= value or len(chosen) >= k:
+            break
+        if all(np.dot(grid[i], grid[c]) < np.cos(0.05) for c in chosen):
+            chosen.append(i)
+    return [rational_on_sphere(grid[i]) for i in chosen]
+
+
 def _sol(highspy, values):
     s = highspy.HighsSolution()
     s.col_value = list(values)
@@ -213,6 +256,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
 
     rounds = 0
     data = None
+    grid = _float_grid(d)
     if n > 0:
         data = integer_data(net, pts)
         v0, S0 = neuron_enum.local_search(data.A, data.T, net.model, seed=seed, starts=8)
@@ -240,10 +284,14 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         if se is None or not se.argmax:
             break
         x = into_ball(se.argmax)
-        if x in pts:
+        new = [x] if x not in pts else []
+        for y in _more_cuts(net, S, val / 2**data.K, grid):
+            if y not in pts and y not in new:
+                new.append(y)
+        if not new:
             detail.append("no new cutting point")
             break
-        pts.append(x)
+        pts.extend(new)
     # certified lower bound on the final point set
     lo = Fraction(0)
     lower_complete = n == 0

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from prunecert.checks.instances.safe_lp import dual_bound_fast, round_dual
+from prunecert.checks.instances.safe_lp import add_box_terms, dual_bound_fast, reduced_costs_fast, round_dual
 
 __all__ = ["TreeResult", "lp_rows", "certified_tree", "ENUM_FREE", "SCALE_BITS", "quiet_highs"]
 
@@ -128,6 +128,51 @@ def interval_bound(A, T, model, fix: dict) -> int:
     return int(np.maximum(np.maximum(T - hi, lo - T), 0).max())
 
 
+def propagate(A, T, model, fix: dict, L: int):
+    """Interval propagation (node presolve): the units whose one value alone makes the interval
+    bound reach L, found against the node's box and re-run to a fixpoint.  Returns
+    (fixes, closed): ``fixes`` = [(j, keep)] in order (each pruned child, s_j = 1 - keep, is an
+    interval leaf on the box with the earlier fixes applied -- a sub-box, so its bound only grows);
+    ``closed`` = a unit both of whose children are interval leaves (then the node is done), or None."""
+    n, P = A.shape
+    fix = dict(fix)
+    fixes = []
+    Ap, An = np.maximum(A, 0), np.minimum(A, 0)
+    relu = model == "B"
+    while True:
+        free = np.ones(n, dtype=bool)
+        if fix:
+            free[list(fix)] = False
+        if not free.any():
+            return fixes, None
+        ones = [j for j, b in fix.items() if b]
+        H = A[ones].sum(axis=0) if ones else np.zeros(P, dtype=A.dtype)
+        lo = H + An[free].sum(axis=0)
+        hi = H + Ap[free].sum(axis=0)
+        idx = np.flatnonzero(free)
+        Fp, Fn = Ap[idx], An[idx]
+        b1 = _box_dist(lo + Fp, hi + Fn, T, relu)          # s_j = 1
+        b0 = _box_dist(lo - Fn, hi - Fp, T, relu)          # s_j = 0
+        kill1, kill0 = b1 >= L, b0 >= L
+        both = kill1 & kill0
+        if both.any():
+            return fixes, int(idx[np.flatnonzero(both)[0]])
+        new = [(int(idx[k]), 0) for k in np.flatnonzero(kill1)] + \
+              [(int(idx[k]), 1) for k in np.flatnonzero(kill0)]
+        if not new:
+            return fixes, None
+        for j, keep in new:
+            fix[j] = keep
+        fixes.extend(new)
+
+
+def _box_dist(lo, hi, T, relu):
+    """Row-wise max over points of the distance from T_p to sigma([lo_p, hi_p])."""
+    if relu:
+        lo, hi = np.maximum(lo, 0), np.maximum(hi, 0)
+    return np.maximum(np.maximum(T - hi, lo - T), 0).max(axis=1)
+
+
 def enum_bound(A, T, model, fix: dict):
     """Exact min over completions of E(S) and one minimiser (list of units)."""
     n, P = A.shape
@@ -198,7 +243,9 @@ class _LP:
         self.h.run()
         sol = self.h.getSolution()
         val = self.h.getInfo().objective_function_value * self.sc
-        return np.array(sol.col_value[:n]), list(sol.row_dual), val
+        # reduced costs in integer units (the e column is unscaled, the rows are divided by sc)
+        rc = np.array(sol.col_dual[:n]) * self.sc
+        return np.array(sol.col_value[:n]), list(sol.row_dual), val, rc
 
 
 def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
@@ -212,8 +259,36 @@ def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
     return -((-b) >> scale_bits)
 
 
+def _choose(x, fix, size, pc_sum, pc_cnt, rule: str) -> int:
+    """The branching unit (a heuristic: any choice keeps the tree sound).  ``fracsize``: the
+    largest min(x_j, 1 - x_j) * size_j; ``pseudocost``: the product rule on the average bound gain
+    per unit move seen so far for each unit and side (units never branched on get the average of
+    the others), falling back to ``fracsize`` until some gains are known."""
+    n = len(x)
+    free = np.ones(n, dtype=bool)
+    if fix:
+        free[list(fix)] = False
+    f = np.minimum(x, 1 - x)
+    frac = free & (f > 1e-6)
+    pool = frac if frac.any() else free
+    if rule == "pseudocost" and pc_cnt[0].sum() > 0 and pc_cnt[1].sum() > 0:
+        est = []
+        for side in (0, 1):
+            c = pc_cnt[side]
+            avg = pc_sum[side].sum() / c.sum()
+            est.append(np.where(c > 0, pc_sum[side] / np.maximum(c, 1), avg))
+        down = np.maximum(x * est[0], 1e-9)
+        up = np.maximum((1 - x) * est[1], 1e-9)
+        score = np.where(pool, down * up, -1.0)
+    else:
+        score = np.where(pool, f * size + 1e-12 * size, -1.0)
+    return int(np.argmax(score))
+
+
 def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
-                   enum_free: int = ENUM_FREE, progress=None) -> TreeResult:
+                   enum_free: int = ENUM_FREE, progress=None,
+                   reduced_cost_fixing: bool = True, branching: str = "fracsize",
+                   propagation: bool = True) -> TreeResult:
     """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time)."""
     t0 = time.perf_counter()
     deadline = t0 + timeout
@@ -231,7 +306,11 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     root = next(counter)
     heapq.heappush(heap, (0, 0, root, {}, {}))
     nodes = 0
-    kinds = {"interval": 0, "enum": 0, "lp": 0}
+    kinds = {"interval": 0, "enum": 0, "lp": 0, "fixed": 0, "propagated": 0}
+    cobj = [0] * n + [1]
+    meta: dict[int, tuple] = {}        # child id -> (parent LP value, unit, side, fractional move)
+    pc_sum = [np.zeros(n), np.zeros(n)]
+    pc_cnt = [np.zeros(n), np.zeros(n)]
     best = None
     last = t0
     dive = None
@@ -254,6 +333,25 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             rec[nid] = ("I",)
             kinds["interval"] += 1
             continue
+        if propagation and free > enum_free:
+            fixes, closed = propagate(A, T, model, fix, L)
+            if fixes or closed is not None:
+                fix = dict(fix)
+                for j, keep in fixes:
+                    kept, pruned = next(counter), next(counter)
+                    rec[pruned] = ("I",)
+                    kinds["interval"] += 1
+                    rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
+                    fix[j] = keep
+                    nid = kept
+                kinds["propagated"] += len(fixes)
+                if closed is not None:
+                    c0, c1 = next(counter), next(counter)
+                    rec[c0], rec[c1] = ("I",), ("I",)
+                    kinds["interval"] += 2
+                    rec[nid] = ("B", closed, c0, c1)
+                    continue
+                free = n - len(fix)
         if free <= enum_free:
             val, S = enum_bound(A, T, model, fix)
             rec[nid] = ("E",)
@@ -261,21 +359,56 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             if best is None or val < best[0]:
                 best = (val, tuple(S))
             continue
-        x, y, fval = lp.solve(fix)
+        x, y, fval, rc = lp.solve(fix)
         yq = round_dual(y, SCALE_BITS)
-        # the exact bound is evaluated only where the float value says it may prune; elsewhere
-        # the float value only orders the queue (open nodes are re-bounded exactly at the end)
-        if fval >= L * (1 - 1e-7) - 2:
-            lb = lp_leaf_bound(Gobj, g, n, L, fix, yq)
+        m = meta.pop(nid, None)
+        if m is not None and math.isfinite(fval):
+            pf, bj, bb, dist = m          # pseudo-cost: bound gain per unit of the branched move
+            pc_sum[bb][bj] += max(0.0, min(fval, L) - pf) / dist
+            pc_cnt[bb][bj] += 1
+        # the exact bound is evaluated only where the float numbers say it may prune a node or
+        # fix a unit; elsewhere the float value only orders the queue (open nodes are re-bounded
+        # exactly at the end)
+        cand = []
+        if reduced_cost_fixing and math.isfinite(fval):
+            want = L * (1 + 1e-9) + 2 - fval
+            cand = [j for j in range(n) if j not in fix and abs(rc[j]) >= want]
+        if fval >= L * (1 - 1e-7) - 2 or cand:
+            total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
+            B = add_box_terms(total, r, [fix.get(j, 0) for j in range(n)] + [0],
+                               [fix.get(j, 1) for j in range(n)] + [L])
+            lb = None if B is None else -((-B) >> SCALE_BITS)
         else:
+            B = None
             lb = int(fval) if math.isfinite(fval) else None
         if lb is not None and lb >= L:
             rec[nid] = ("L", yq)
             kinds["lp"] += 1
             continue
+        if B is not None and cand:
+            # reduced-cost fixing: with the same dual, the box with s_j moved to the other end has
+            # the exact bound B + |r_j|; where that reaches L the child is an lp leaf (recorded as
+            # a branch on j whose pruned side carries this dual), the other side continues
+            fixes = []
+            for j in cand:
+                rj = int(r[j])
+                if rj != 0 and -((-(B + abs(rj))) >> SCALE_BITS) >= L:
+                    fixes.append((j, 0 if rj > 0 else 1))
+            if fixes:
+                kinds["fixed"] += len(fixes)
+                fix = dict(fix)
+                for j, keep in fixes:
+                    kept, pruned = next(counter), next(counter)
+                    rec[pruned] = ("L", yq)
+                    kinds["lp"] += 1
+                    rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
+                    fix[j] = keep
+                    nid = kept
+                if n - len(fix) <= enum_free:
+                    dive = (bnd, nid, nid, fix, yq)
+                    continue
         nb = max(ib, lb if lb is not None else 0, bnd)
-        score = [(min(x[j], 1 - x[j]) * size[j], size[j], j) for j in range(n) if j not in fix]
-        j = max(score)[2]
+        j = _choose(x, fix, size, pc_sum, pc_cnt, branching)
         kids = []
         first = 1 if x[j] >= 0.5 else 0          # dive towards the LP solution
         for b in (0, 1):
@@ -284,6 +417,8 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             f2[j] = b
             kids.append(cid)
             item = (nb, cid, cid, f2, yq if lb is not None else {})
+            if math.isfinite(fval):
+                meta[cid] = (fval, j, b, max(1e-6, x[j] if b == 0 else 1 - x[j]))
             if b == first:
                 dive = item
             else:

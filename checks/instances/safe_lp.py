@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["round_dual", "dual_bound", "dual_bound_scaled", "dual_bound_fast"]
+__all__ = ["round_dual", "dual_bound", "dual_bound_scaled", "dual_bound_fast", "reduced_costs_fast", "add_box_terms"]
 
 
 def round_dual(y: Sequence[float], scale_bits: int = 40) -> dict[int, int]:
@@ -38,7 +38,7 @@ def round_dual(y: Sequence[float], scale_bits: int = 40) -> dict[int, int]:
     return out
 
 
-def _add_box_terms(total: int, r, lower, upper):
+def add_box_terms(total: int, r, lower, upper):
     """total + sum_j min(r_j l_j, r_j u_j) in exact integers (None = -infinity: a reduced cost of
     the harmful sign on an infinite box end)."""
     for j, rj in enumerate(r):
@@ -72,7 +72,7 @@ def dual_bound_scaled(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int
             if a:
                 r[j] -= a * q
         total += q * int(g[row])
-    return _add_box_terms(total, r, lower, upper)
+    return add_box_terms(total, r, lower, upper)
 
 
 def dual_bound(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int) -> Fraction | None:
@@ -84,6 +84,15 @@ def dual_bound(G, g, c, lower, upper, yq: dict[int, int], scale_bits: int) -> Fr
 def dual_bound_fast(Gobj: np.ndarray, g: Sequence[int], c: Sequence[int], lower, upper,
                     yq: dict[int, int], scale_bits: int):
     """Same value as :func:`dual_bound_scaled`, vectorised with numpy object (Python int) arrays."""
+    total, r = reduced_costs_fast(Gobj, g, c, yq, scale_bits)
+    return add_box_terms(total, r, lower, upper)
+
+
+def reduced_costs_fast(Gobj: np.ndarray, g: Sequence[int], c: Sequence[int], yq: dict[int, int],
+                       scale_bits: int):
+    """(y.g, r) scaled by 2^scale_bits, exactly: r = c - G^T y (numpy object array of Python ints).
+    The weak-duality bound on a box is y.g + sum_j min(r_j l_j, r_j u_j); moving one bound of
+    x_j changes only the j-th term, which is how reduced-cost fixing is justified."""
     if not yq:
         rows, q = [], np.zeros(0, dtype=object)
     else:
@@ -94,4 +103,4 @@ def dual_bound_fast(Gobj: np.ndarray, g: Sequence[int], c: Sequence[int], lower,
     if rows:
         r = r - Gobj[rows].T.dot(q)
         total = int(q.dot(np.array([int(g[k]) for k in rows], dtype=object)))
-    return _add_box_terms(total, r, lower, upper)
+    return total, r

@@ -150,6 +150,7 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
 
 
 CUTS_PER_ROUND = 6
+ROUND_SHARE = 0.12
 
 
 def _float_grid(d: int) -> np.ndarray:
@@ -268,8 +269,11 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         rounds += 1
         data = integer_data(net, pts)
         L = data.to_units(hi) + data.margin + 1
+        # a round only needs a good subset to cut with, not HiGHS's proof that it is optimal on P
+        # (the certified tree gives that), so a round is capped at ROUND_SHARE of the budget
         S, val, dual, status = highs_minmax(data.A, data.T, net.model, L,
-                                            timeout=max(0.5, 0.5 * remaining), incumbent=best)
+                                            timeout=max(0.5, min(0.5 * remaining, ROUND_SHARE * timeout)),
+                                            incumbent=best)
         if S is None:
             detail.append(f"HiGHS found no subset ({status})")
             break

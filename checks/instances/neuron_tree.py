@@ -131,24 +131,30 @@ def interval_bound(A, T, model, fix: dict) -> int:
 def propagate(A, T, model, fix: dict, L: int):
     """Interval propagation (node presolve): the units whose one value alone makes the interval
     bound reach L, found against the node's box and re-run to a fixpoint.  Returns
-    (fixes, closed): ``fixes`` = [(j, keep)] in order (each pruned child, s_j = 1 - keep, is an
+    (fixes, closed, ib): ``fixes`` = [(j, keep)] in order (each pruned child, s_j = 1 - keep, is an
     interval leaf on the box with the earlier fixes applied -- a sub-box, so its bound only grows);
-    ``closed`` = a unit both of whose children are interval leaves (then the node is done), or None."""
+    ``closed`` = a unit both of whose children are interval leaves (then the node is done), or None;
+    ``ib`` = the interval bound of the node's own box (when it reaches L, nothing else is tried)."""
     n, P = A.shape
     fix = dict(fix)
     fixes = []
+    ib = None
     Ap, An = np.maximum(A, 0), np.minimum(A, 0)
     relu = model == "B"
     while True:
         free = np.ones(n, dtype=bool)
         if fix:
             free[list(fix)] = False
-        if not free.any():
-            return fixes, None
         ones = [j for j, b in fix.items() if b]
         H = A[ones].sum(axis=0) if ones else np.zeros(P, dtype=A.dtype)
         lo = H + An[free].sum(axis=0)
         hi = H + Ap[free].sum(axis=0)
+        if ib is None:
+            ib = int(_box_dist(lo[None, :], hi[None, :], T, relu)[0])
+            if ib >= L:
+                return fixes, None, ib
+        if not free.any():
+            return fixes, None, ib
         idx = np.flatnonzero(free)
         Fp, Fn = Ap[idx], An[idx]
         b1 = _box_dist(lo + Fp, hi + Fn, T, relu)          # s_j = 1
@@ -156,11 +162,11 @@ def propagate(A, T, model, fix: dict, L: int):
         kill1, kill0 = b1 >= L, b0 >= L
         both = kill1 & kill0
         if both.any():
-            return fixes, int(idx[np.flatnonzero(both)[0]])
+            return fixes, int(idx[np.flatnonzero(both)[0]]), ib
         new = [(int(idx[k]), 0) for k in np.flatnonzero(kill1)] + \
               [(int(idx[k]), 1) for k in np.flatnonzero(kill0)]
         if not new:
-            return fixes, None
+            return fixes, None, ib
         for j, keep in new:
             fix[j] = keep
         fixes.extend(new)
@@ -228,6 +234,11 @@ class _LP:
                   R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
+        import os as _os
+        for _kv in _os.environ.get("HOPT", "").split(","):
+            if _kv:
+                _k, _v = _kv.split("=")
+                h.setOptionValue(_k, int(_v) if _v.lstrip("-").isdigit() else _v)
         self.h = h
         self.sc = sc
         self.idx = np.arange(n + 1, dtype=np.int32)
@@ -328,30 +339,31 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             bnd, _, nid, fix, pyq = heapq.heappop(heap)
         nodes += 1
         free = n - len(fix)
-        ib = interval_bound(A, T, model, fix)
+        if propagation and free > enum_free:
+            fixes, closed, ib = propagate(A, T, model, fix, L)
+        else:
+            fixes, closed, ib = [], None, interval_bound(A, T, model, fix)
         if ib >= L:
             rec[nid] = ("I",)
             kinds["interval"] += 1
             continue
-        if propagation and free > enum_free:
-            fixes, closed = propagate(A, T, model, fix, L)
-            if fixes or closed is not None:
-                fix = dict(fix)
-                for j, keep in fixes:
-                    kept, pruned = next(counter), next(counter)
-                    rec[pruned] = ("I",)
-                    kinds["interval"] += 1
-                    rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
-                    fix[j] = keep
-                    nid = kept
-                kinds["propagated"] += len(fixes)
-                if closed is not None:
-                    c0, c1 = next(counter), next(counter)
-                    rec[c0], rec[c1] = ("I",), ("I",)
-                    kinds["interval"] += 2
-                    rec[nid] = ("B", closed, c0, c1)
-                    continue
-                free = n - len(fix)
+        if fixes or closed is not None:
+            fix = dict(fix)
+            for j, keep in fixes:
+                kept, pruned = next(counter), next(counter)
+                rec[pruned] = ("I",)
+                kinds["interval"] += 1
+                rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
+                fix[j] = keep
+                nid = kept
+            kinds["propagated"] += len(fixes)
+            if closed is not None:
+                c0, c1 = next(counter), next(counter)
+                rec[c0], rec[c1] = ("I",), ("I",)
+                kinds["interval"] += 2
+                rec[nid] = ("B", closed, c0, c1)
+                continue
+            free = n - len(fix)
         if free <= enum_free:
             val, S = enum_bound(A, T, model, fix)
             rec[nid] = ("E",)

@@ -27,14 +27,14 @@ __all__ = ["round_dual", "dual_bound", "dual_bound_scaled", "dual_bound_fast", "
 
 def round_dual(y: Sequence[float], scale_bits: int = 40) -> dict[int, int]:
     """Nonnegative integer dual y_q (sparse: row -> y_q >= 1), y_q = floor(y 2^scale_bits)."""
-    out = {}
     s = float(1 << scale_bits)
-    for r, v in enumerate(y):
-        v = float(v)
-        if math.isfinite(v) and v > 0:
-            q = int(math.floor(v * s))
-            if q > 0:
-                out[r] = q
+    arr = np.asarray(y, dtype=float).reshape(-1) * s
+    ok = np.isfinite(arr) & (arr >= 1.0)
+    out = {}
+    for r in np.flatnonzero(ok):
+        v = float(arr[r])
+        # math.floor of a finite float is exact; the product v = y * 2^k is exact (power of two)
+        out[int(r)] = int(math.floor(v))
     return out
 
 

@@ -234,11 +234,9 @@ class _LP:
                   R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
-        import os as _os
-        for _kv in _os.environ.get("HOPT", "").split(","):
-            if _kv:
-                _k, _v = _kv.split("=")
-                h.setOptionValue(_k, int(_v) if _v.lstrip("-").isdigit() else _v)
+        # no scaling: on the benchmark networks this gave about 30% fewer nodes (the LP vertices
+        # differ; the bounds stay exact whatever dual HiGHS returns)
+        h.setOptionValue("simplex_scale_strategy", 0)
         self.h = h
         self.sc = sc
         self.idx = np.arange(n + 1, dtype=np.int32)

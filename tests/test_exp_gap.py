@@ -35,6 +35,12 @@ def test_cli_outputs(tmp_path, capsys):
     assert (tmp_path / "gap_d2.csv").read_text().startswith("d,dist,target,n,seed")
     assert (tmp_path / "g.png").stat().st_size > 1000
     assert "Verdicts" in (tmp_path / "gap_d2.md").read_text()
+    # the same-width comparison, in the JSON result and the generated markdown
+    assert [(t["dist"], t["n"]) for t in out["same_width"]] == [("gaussian", 4), ("gaussian", 6), ("gaussian", 8)]
+    for t in out["same_width"]:
+        assert t["weight_better"] + t["neuron_better"] + t["undecided"] == t["networks"] == 2
+        assert t["median_opt_lo"] <= t["median_opt_hi"]
+    assert "median neuron optimum, certified bracket" in (tmp_path / "gap_d2.md").read_text()
 
 
 @pytest.mark.parametrize("argv", [["--widths", "a,b"], ["--widths", "0"], ["--d", "1"], ["--seeds", "0"],

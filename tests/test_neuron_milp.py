@@ -142,3 +142,20 @@ def test_huge_weights_stay_exact():
     r1 = optimum(big, timeout=20)
     assert r1.lower_complete and r1.lo <= r0.hi and r0.lo <= r1.hi
     assert recheck(r1.cert)["ok"]
+
+
+def test_extra_cutting_points_are_exact_sphere_points_where_the_subset_is_bad():
+    from prunecert.checks.instances.neuron_milp import CUTS_PER_ROUND, _float_grid, _more_cuts
+
+    for d in (2, 3):
+        net = sample(12, d, seed=3, dist="gaussian")
+        S = (0, 2, 5)
+        grid = _float_grid(d)
+        pts = _more_cuts(net, S, 0.0, grid)
+        assert 1 <= len(pts) <= CUTS_PER_ROUND
+        mask = [1 if i in S else 0 for i in range(net.n)]
+        worst = max(abs(net.evaluate_float(grid, neuron_mask=mask) - net.target_float(grid)))
+        for x in pts:
+            assert all(isinstance(c, Fraction) for c in x) and sum(c * c for c in x) == 1
+        # nothing is proposed above the largest error on the grid
+        assert _more_cuts(net, S, float(worst) + 1e-9, grid) == []

@@ -212,7 +212,10 @@ def markdown(result: dict) -> str:
     ww = f"--weight-widths {','.join(map(str, c['weight_only_widths']))} " if c.get("weight_only_widths") else ""
     lines = [f"Command: `prunecert experiment gap --d {c['d']} --widths {','.join(map(str, c['widths']))} "
              f"{ww}--seeds {c['seeds']} --dist {'both' if len(c['dists']) > 1 else c['dists'][0]} "
-             f"--target {c['target']}` (Model B; {c['seeds']} networks per width).", "",
+             f"--target {c['target']}"
+             + (f" --solver {c['solver']}" if c.get("solver", "enum") != "enum" else "")
+             + (f" --timeout {c['timeout']:g}" if c.get("timeout", 60.0) != 60.0 else "")
+             + f"` (Model B; {c['seeds']} networks per width).", "",
              "| dist | n | decided | neuron best error, median [q1, q3] | weight construction error, median [q1, q3] |",
              "|---|---|---|---|---|"]
     for t in result["summary"]:

@@ -1,7 +1,7 @@
 """Benchmark: the certified MILP-assisted neuron solver, the current exact solver and uncertified
 HiGHS, in the same run on the same networks.
 
-Run: ``python benchmarks/bench_neuron_milp.py [--quick] [--seeds 5] [--rows 64,128,d3]``
+Run: ``python benchmarks/bench_neuron_milp.py [--quick] [--seeds 5] [--seed-from 0] [--rows 64,128,d3]``
 
 Rows (issue 13 targets):
 * ``64``  : d = 2, n = 64, Gaussian and uniform networks; target: certified exact
@@ -83,6 +83,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seeds", type=int, default=None)
+    ap.add_argument("--seed-from", type=int, default=0, help="first seed (to split a row across processes)")
     ap.add_argument("--rows", default=None, help="comma list of 64, 128, d3")
     ap.add_argument("--dists", default="gaussian,uniform")
     ap.add_argument("--solvers", default="new,old,highs")
@@ -100,7 +101,7 @@ def main() -> None:
         d, n, budget = ROWS[row]
         tol = 1e-4 if row in ("64", "d3") else 0.05
         for dist in args.dists.split(","):
-            for seed in range(seeds):
+            for seed in range(args.seed_from, args.seed_from + seeds):
                 for kind in solvers:
                     r = run_one(kind, n, d, seed, dist, budget)
                     gap = _gap(r)

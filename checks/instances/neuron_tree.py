@@ -18,6 +18,13 @@ each valid for every subset S of the node:
   the bound is evaluated exactly).  Hence E(S) >= min(L, ceil(bound)).
 * ``enum``: few free units: every completion is evaluated exactly; the bound is their minimum.
 
+Two fixings shrink the tree without a new leaf kind: *interval propagation* (:func:`propagate`: a
+unit whose one value alone makes the interval bound reach L is fixed to the other value) and
+*reduced-cost fixing* (with the node's rounded dual y and r = c - G^T y, moving s_j to its other
+end raises the exact weak-duality bound by exactly |r_j|; where that reaches L, s_j is fixed).
+Each is recorded as a branch on j whose pruned side is an interval leaf or an lp leaf with the
+node's dual, so the re-checker re-derives it with the leaf rules below.
+
 A leaf's certified value is min(L, bound) for lp leaves and the bound itself otherwise; the search
 proves ``min_S E(S) >= min over leaves``.  Nodes left open at the deadline are recorded as lp
 leaves with their parent's dual (still valid on the smaller box), so a partial tree is still a

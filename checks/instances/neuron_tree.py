@@ -135,7 +135,7 @@ def interval_bound(A, T, model, fix: dict) -> int:
     return int(np.maximum(np.maximum(T - hi, lo - T), 0).max())
 
 
-def propagate(A, T, model, fix: dict, L: int):
+def propagate(A, T, model, fix: dict, L: int, parts=None):
     """Interval propagation (node presolve): the units whose one value alone makes the interval
     bound reach L, found against the node's box and re-run to a fixpoint.  Returns
     (fixes, closed, ib): ``fixes`` = [(j, keep)] in order (each pruned child, s_j = 1 - keep, is an
@@ -146,7 +146,7 @@ def propagate(A, T, model, fix: dict, L: int):
     fix = dict(fix)
     fixes = []
     ib = None
-    Ap, An = np.maximum(A, 0), np.minimum(A, 0)
+    Ap, An = parts if parts is not None else sign_parts(A)
     relu = model == "B"
     while True:
         free = np.ones(n, dtype=bool)
@@ -177,6 +177,11 @@ def propagate(A, T, model, fix: dict, L: int):
         for j, keep in new:
             fix[j] = keep
         fixes.extend(new)
+
+
+def sign_parts(A):
+    """(positive part, negative part) of A, computed once per tree and shared by every node."""
+    return np.maximum(A, 0), np.minimum(A, 0)
 
 
 def _box_dist(lo, hi, T, relu):
@@ -324,6 +329,8 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     nodes = 0
     kinds = {"interval": 0, "enum": 0, "lp": 0, "fixed": 0, "propagated": 0}
     cobj = [0] * n + [1]
+    parts = sign_parts(A)
+    track_pc = branching == "pseudocost"  # the gains are only needed by the pseudo-cost rule
     meta: dict[int, tuple] = {}        # child id -> (parent LP value, unit, side, fractional move)
     pc_sum = [np.zeros(n), np.zeros(n)]
     pc_cnt = [np.zeros(n), np.zeros(n)]
@@ -357,7 +364,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
         nodes += 1
         free = n - len(fix)
         if propagation and free > enum_free:
-            fixes, closed, ib = propagate(A, T, model, fix, L)
+            fixes, closed, ib = propagate(A, T, model, fix, L, parts)
         else:
             fixes, closed, ib = [], None, interval_bound(A, T, model, fix)
         if ib >= L:
@@ -390,7 +397,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             continue
         x, y, fval, rc = lp.solve(fix)
         yq = round_dual(y, SCALE_BITS)
-        m = meta.pop(nid, None)
+        m = meta.pop(nid, None) if track_pc else None
         if m is not None and math.isfinite(fval):
             pf, bj, bb, dist = m          # pseudo-cost: bound gain per unit of the branched move
             pc_sum[bb][bj] += max(0.0, min(fval, L) - pf) / dist
@@ -446,7 +453,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             f2[j] = b
             kids.append(cid)
             item = (nb, cid, cid, f2, yq if lb is not None else {})
-            if math.isfinite(fval):
+            if track_pc and math.isfinite(fval):
                 meta[cid] = (fval, j, b, max(1e-6, x[j] if b == 0 else 1 - x[j]))
             if b == first:
                 dive = item

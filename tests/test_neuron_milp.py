@@ -46,7 +46,8 @@ def test_tree_agrees_with_plain_enumeration(seed, model):
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("prop,rcf,rule", [(True, True, "fracsize"), (False, True, "pseudocost"),
-                                           (True, False, "pseudocost"), (False, False, "fracsize")])
+                                           (True, False, "pseudocost"), (False, False, "fracsize"),
+                                           (True, True, "strong"), (False, False, "strong")])
 def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
     """Interval propagation and reduced-cost fixing record each fixing as a branch whose pruned
     side is a leaf; the independent walker of the certificate re-derives the same bound."""
@@ -60,7 +61,7 @@ def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
     A = rng.integers(-1000, 1000, size=(14, 12))
     T = rng.integers(0, 1500, size=12)
     exact = neuron_enum.minmax_plain(A, T, model).value
-    used = {"fixed": 0, "propagated": 0}
+    used = {"fixed": 0, "propagated": 0, "strong": 0}
     for L in (exact * 3 // 4, exact, exact + 1):
         tr = certified_tree(A, T, model, L, enum_free=3, timeout=30, propagation=prop,
                             reduced_cost_fixing=rcf, branching=rule)
@@ -70,8 +71,9 @@ def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
                        rows, rhs, SCALE_BITS, time.perf_counter() + 60)
         assert walked == tr.lower
         for k in used:
-            used[k] += tr.leaves[k]
+            used[k] += tr.leaves.get(k, 0)
     assert (used["fixed"] > 0) == rcf and (used["propagated"] > 0) == prop
+    assert (used["strong"] > 0) == (rule == "strong")
 
 
 def test_partial_tree_is_still_a_lower_bound():
@@ -159,3 +161,29 @@ def test_extra_cutting_points_are_exact_sphere_points_where_the_subset_is_bad():
             assert all(isinstance(c, Fraction) for c in x) and sum(c * c for c in x) == 1
         # nothing is proposed above the largest error on the grid
         assert _more_cuts(net, S, float(worst) + 1e-9, grid) == []
+
+
+def test_kink_directions_are_the_zeros_of_each_unit_and_of_the_target():
+    from prunecert.checks.instances.neuron_milp import kink_directions
+
+    net = sample(7, 2, seed=5, dist="gaussian")
+    dirs = np.array(kink_directions(net))
+    U, _, w = net.arrays()
+    assert dirs.shape == (2 * 8, 2)
+    for k, u in enumerate(list(U) + [w]):
+        for x in dirs[2 * k:2 * k + 2]:
+            assert abs(np.dot(u, x)) <= 1e-12 * np.linalg.norm(u) * np.linalg.norm(x)
+    assert kink_directions(sample(4, 3, seed=1)) == []
+
+
+@pytest.mark.parametrize("model", ["A", "B"])
+def test_eps_far_below_the_optimum_is_refuted_on_the_starting_points(model):
+    """'OPT > eps' is proved by the tree on the starting point set, before any HiGHS round; the
+    certificate of that tree re-checks."""
+    net = sample(24, 2, seed=21, dist="gaussian", model=model)
+    eps = Fraction(1, 10**4)
+    r = optimum(net, timeout=30, eps=eps)
+    assert r.achievable is False and r.lo > eps and r.lower_complete
+    assert r.rounds == 0 and r.tree.get("goal") == "eps"
+    assert r.lo <= r.hi
+    assert recheck(r.cert)["ok"]

@@ -33,7 +33,8 @@ from prunecert.checks.instances.network import Network
 __all__ = ["slice_planes", "window_check", "window_violation", "isolated_kink_check", "isolated_kink_violation",
            "PRECISIONS", "PROPERTIES", "check_search",
            "check_search_slow", "check_theorem_A_frequency", "check_theorem_B_frequency",
-           "check_theorem_A_frequency_slow", "check_theorem_B_frequency_slow"]
+           "check_theorem_A_frequency_slow", "check_theorem_B_frequency_slow",
+           "check_theorem_A_frequency_wide", "check_theorem_B_frequency_wide"]
 
 
 def slice_planes(net: Network, count: int = 2):
@@ -312,34 +313,50 @@ def check_search_wide():
                         solver_timeout=90.0)
 
 
-def _frequency_test(model: str, n: int, eps: Fraction, samples: int, bound_fn, conf: float = 0.99):
+def _frequency_test(model: str, n: int, eps: Fraction, samples: int, bound_fn, conf: float = 0.99, *,
+                    solver: str = "exact", solver_timeout: float = 20.0):
+    """Clopper-Pearson test of the success frequency of neuron pruning at (n, eps) against a
+    theorem's probability bound.  solver "exact": the exact search; "milp": the MILP-assisted
+    certified solver (:func:`prunecert.checks.instances.neuron_milp.optimum` with eps), for widths
+    the exact search does not reach.  Either way a sample counts as a success or a failure only
+    when certified (hi <= eps, or lo > eps); an undecided one counts against the claim in the
+    upper confidence bound."""
     from prunecert.checks.instances.counterexample import make_instance
     from prunecert.checks.levels import Level
     from prunecert.checks.instances.neuron_subset import solve_instance
     from prunecert.checks.result import CheckResult, Timer
     from prunecert.checks.statistics.stats import cp_lower, cp_upper
 
+    if solver not in ("exact", "milp"):
+        raise ValueError(f"unknown solver {solver!r}")
+    method = "exact-solver+clopper-pearson" if solver == "exact" else "milp-certified-solver+clopper-pearson"
     with Timer() as t:
         bound = arith.upper_fraction(bound_fn(n, eps))
         succ = und = 0
         for s in range(samples):
             net = make_instance("gauss_u_unif_v", n, 2 + s % 2, 7_000_000 + s, model)
-            r = solve_instance(net, eps, timeout=20.0)
+            if solver == "exact":
+                r = solve_instance(net, eps, timeout=solver_timeout)
+            else:
+                from prunecert.checks.instances.neuron_milp import optimum
+
+                r = optimum(net, timeout=solver_timeout, eps=eps, certificate=False)
             succ += r.achievable is True
             und += r.achievable is None
     lo = cp_lower(succ, samples, conf)
     hi = cp_upper(succ + und, samples, conf)
     data = {"model": model, "n": n, "eps": str(eps), "samples": samples, "certified_successes": succ,
             "undecided": und, "theorem_bound_upper": float(bound), f"cp_lower_{conf}": lo,
-            f"cp_upper_{conf}": hi, "setting": "u ~ N(0, I_d) (d = 2, 3 alternating), v ~ U[-1,1], random w"}
+            f"cp_upper_{conf}": hi, "setting": "u ~ N(0, I_d) (d = 2, 3 alternating), v ~ U[-1,1], random w",
+            "solver": solver, "solver_timeout": solver_timeout}
     detail = (f"{succ}/{samples} certified successes ({und} undecided) at n={n}, eps={eps}; "
               f"{conf:.0%} Clopper-Pearson upper bound {hi:.4f} vs theorem bound {float(bound):.4f}")
     if lo > bound:
-        return CheckResult(Level.REFUTED, "exact-solver+clopper-pearson", t.seconds,
+        return CheckResult(Level.REFUTED, method, t.seconds,
                            "success frequency exceeds the theorem's bound: " + detail, witness=data, data=data)
     if hi <= float(bound):
-        return CheckResult(Level.EVIDENCE, "exact-solver+clopper-pearson", t.seconds, detail, data=data)
-    return CheckResult(Level.UNKNOWN, "exact-solver+clopper-pearson", t.seconds,
+        return CheckResult(Level.EVIDENCE, method, t.seconds, detail, data=data)
+    return CheckResult(Level.UNKNOWN, method, t.seconds,
                        "sample too small to corroborate: " + detail, data=data)
 
 
@@ -356,6 +373,24 @@ def check_theorem_B_frequency(samples: int = 30):
     from prunecert.bounds.gap.model_b import success_probability_upper
 
     return _frequency_test("B", 10, Fraction(1, 500), samples, lambda n, e: success_probability_upper(n, e))
+
+
+def check_theorem_A_frequency_wide(samples: int = 30):
+    """Theorem A's bound at width 64 (eps = 1/1000, bound (128/pi) arcsin(1/250) ~ 0.163), decided by
+    the MILP-assisted certified solver."""
+    from prunecert.bounds.gap.model_a import success_probability_upper
+
+    return _frequency_test("A", 64, Fraction(1, 1000), samples, lambda n, e: success_probability_upper(n, e),
+                           solver="milp", solver_timeout=60.0)
+
+
+def check_theorem_B_frequency_wide(samples: int = 30):
+    """Theorem B's bound at width 128 (eps = 1/20000, bound ~ 0.257), decided by the MILP-assisted
+    certified solver."""
+    from prunecert.bounds.gap.model_b import success_probability_upper
+
+    return _frequency_test("B", 128, Fraction(1, 20000), samples, lambda n, e: success_probability_upper(n, e),
+                           solver="milp", solver_timeout=120.0)
 
 
 def check_theorem_A_frequency_slow():

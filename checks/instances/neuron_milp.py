@@ -32,7 +32,7 @@ from prunecert.checks.instances.neuron_lower import integer_data, into_ball, low
 from prunecert.checks.instances.neuron_tree import certified_tree, quiet_highs
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
-__all__ = ["MilpResult", "optimum", "highs_minmax", "width_point", "default_points"]
+__all__ = ["MilpResult", "optimum", "highs_minmax", "width_point", "default_points", "kink_directions", "arc_fill"]
 
 
 def default_points(d: int) -> int:
@@ -94,7 +94,8 @@ class MilpResult:
         return out
 
 
-def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None):
+def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
+                 rel_gap: float = 1e-7):
     """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
     in integer units as floats; subset None if HiGHS found nothing."""
     import highspy
@@ -104,7 +105,7 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     n, P = A.shape
     h = quiet_highs()
     h.setOptionValue("time_limit", max(0.1, float(timeout)))
-    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("mip_rel_gap", float(rel_gap))
     h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
@@ -151,6 +152,8 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
 
 CUTS_PER_ROUND = 6
 ROUND_SHARE = 0.12
+FIRST_ROUND_SHARE = 0.4     # d = 2 with the kinks in P: the first HiGHS solve is the one that matters
+ARC_GAP = 2 * math.pi / 128  # d = 2: widest arc of P between kinks (see arc_fill)
 
 
 def _float_grid(d: int) -> np.ndarray:
@@ -193,6 +196,44 @@ def _more_cuts(net: Network, S, value: float, grid: np.ndarray, k: int = CUTS_PE
     return [rational_on_sphere(grid[i]) for i in chosen]
 
 
+def kink_directions(net: Network) -> list[list[float]]:
+    """d = 2: the directions where a unit's (or the target's) ReLU has its kink, +-u_i^perp and
+    +-w^perp.  Between two consecutive kinks the error is a sinusoid in the angle, so its maximum
+    is at a kink or at one interior point: with the kinks in P, the min-max on P is close to the
+    true optimum from the first round on (a few cutting points add the interior maxima).  These
+    are only *where* to put points; each becomes an exact rational point of the circle."""
+    if net.d != 2:
+        return []
+    U, _, w = net.arrays()
+    out = []
+    for u in list(U) + [w]:
+        m = float(np.max(np.abs(u))) if u.size else 0.0
+        if not (m > 0 and math.isfinite(m)):
+            continue
+        a, b = u[0] / m, u[1] / m
+        out.append([-b, a])
+        out.append([b, -a])
+    return out
+
+
+def arc_fill(directions, max_gap: float) -> list[list[float]]:
+    """d = 2: extra directions so that no arc between consecutive directions is wider than
+    max_gap.  On an arc between kinks the error is <z, x> for one vector z, whose maximum exceeds
+    the arc's ends by at most |z| (1 - cos(gap / 2)): wide arcs are where a subset's sup error
+    hides from P, and filling them saves HiGHS rounds (each a solve from scratch)."""
+    if not directions:
+        return []
+    ang = np.sort(np.array([math.atan2(y, x) for x, y in directions]) % (2 * math.pi))
+    nxt = np.append(ang[1:], ang[0] + 2 * math.pi)
+    out = []
+    for a, b in zip(ang, nxt):
+        k = int(math.ceil((b - a) / max_gap)) - 1
+        for i in range(1, k + 1):
+            t = a + (b - a) * i / (k + 1)
+            out.append([math.cos(t), math.sin(t)])
+    return out
+
+
 def _sol(highspy, values):
     s = highspy.HighsSolution()
     s.col_value = list(values)
@@ -207,13 +248,16 @@ def _mask(n, S):
 
 def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             rel_tol=Fraction(1, 10**4), max_rounds: int = 40, seed: int = 0, eps=None,
-            certificate: bool = True, progress=None, certify_lower: bool = True) -> MilpResult:
+            certificate: bool = True, progress=None, certify_lower: bool = True,
+            kinks: bool | None = None, branching: str = "strong") -> MilpResult:
     """Certified enclosure [lo, hi] of the optimal neuron-pruning error (see module docstring).
 
     eps (optional): stop once a certified bound settles 'OPT <= eps' (hi <= eps) or 'OPT > eps'
     (lo > eps); the best subset found and the certified lo are reported either way.
     certify_lower=False skips the tree (lo = 0): HiGHS's own, uncertified, answer is then only in
-    ``highs`` (for benchmarks)."""
+    ``highs`` (for benchmarks).
+    kinks (default: d == 2): start P with the kink directions (:func:`kink_directions`).
+    branching: the tree's branching rule (see :func:`prunecert.checks.instances.neuron_tree.certified_tree`)."""
     from prunecert.checks.instances.superror import sup_error
 
     if not isinstance(net, Network):
@@ -231,7 +275,15 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     count = default_points(d) if points is None else int(points)
     if count < 1:
         raise InputError("points must be >= 1")
+    if branching not in ("strong", "fracsize", "pseudocost"):
+        raise InputError("branching must be one of strong, fracsize, pseudocost")
+    use_kinks = (d == 2) if kinks is None else bool(kinks)
     extra = [[float(c) for c in net.w]] if any(net.w) else []
+    if use_kinks:
+        kd = kink_directions(net)
+        grid2 = [[math.cos(2 * math.pi * (k + 0.5) / count), math.sin(2 * math.pi * (k + 0.5) / count)]
+                 for k in range(count)] if d == 2 else []
+        extra += kd + arc_fill(kd + grid2, ARC_GAP)
     pts = sphere_points(d, count, seed=seed, extra=extra)
     hi, best, sup_method = Fraction(1), (), "empty subset: ||w|| <= 1"
     tested: dict = {}
@@ -262,7 +314,19 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         data = integer_data(net, pts)
         v0, S0 = neuron_enum.local_search(data.A, data.T, net.model, seed=seed, starts=8)
         certify_sup(tuple(S0))
-    while n > 0 and rounds < max_rounds:
+    early = None
+    if n > 0 and certify_lower and q_eps is not None and q_eps < hi:
+        # a decision 'OPT > eps' needs no good incumbent: the tree on the starting P, with goal
+        # eps, is tried first on a quarter of the budget (any P gives a valid lower bound)
+        L = data.to_units(q_eps) + data.margin + 1
+        say(f"trying to prove OPT > eps on the starting {len(pts)} points")
+        t_ = certified_tree(data.A, data.T, net.model, L, timeout=max(0.5, 0.25 * timeout), progress=say,
+                            branching=branching)
+        if t_.best is not None:
+            certify_sup(tuple(t_.best[1]))
+        if t_.complete and lower_from_int(data, t_.lower) > q_eps:
+            early = (t_, data, L)
+    while n > 0 and rounds < max_rounds and early is None:
         remaining = deadline - time.perf_counter()
         if remaining <= (0.3 * timeout if certify_lower else 0.02 * timeout) and rounds > 0:
             break
@@ -271,8 +335,9 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(hi) + data.margin + 1
         # a round only needs a good subset to cut with, not HiGHS's proof that it is optimal on P
         # (the certified tree gives that), so a round is capped at ROUND_SHARE of the budget
+        share = FIRST_ROUND_SHARE if (rounds == 1 and use_kinks) else ROUND_SHARE
         S, val, dual, status = highs_minmax(data.A, data.T, net.model, L,
-                                            timeout=max(0.5, min(0.5 * remaining, ROUND_SHARE * timeout)),
+                                            timeout=max(0.5, min(0.5 * remaining, share * timeout)),
                                             incumbent=best)
         if S is None:
             detail.append(f"HiGHS found no subset ({status})")
@@ -304,6 +369,13 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     if n > 0 and not certify_lower:
         lower_complete = False
         detail.append("lower bound not certified (certify_lower=False)")
+    elif n > 0 and early is not None:
+        tr, data, L = early
+        lo = lower_from_int(data, tr.lower)
+        lower_complete = True
+        tree_info = {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
+                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K,
+                     "branching": branching, "goal": "eps"}
     elif n > 0:
         data = integer_data(net, pts)
         goal = hi * (1 - rel_tol / 2)
@@ -312,11 +384,12 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(goal) + data.margin + 1
         left = max(0.5, deadline - time.perf_counter())
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
-        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say)
+        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching)
         lo = lower_from_int(data, tr.lower)
         lower_complete = tr.complete
         tree_info = {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
-                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K}
+                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K,
+                     "branching": branching}
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:

@@ -187,3 +187,19 @@ def test_eps_far_below_the_optimum_is_refuted_on_the_starting_points(model):
     assert r.rounds == 0 and r.tree.get("goal") == "eps"
     assert r.lo <= r.hi
     assert recheck(r.cert)["ok"]
+
+
+def test_highs_round_in_a_child_process_gives_the_same_answer_and_is_killed_when_late(monkeypatch):
+    from prunecert.checks.instances import highs_mip as highs_process
+    from prunecert.checks.instances.neuron_milp import highs_minmax
+
+    rng = np.random.default_rng(3)
+    A = rng.integers(-1000, 1000, size=(12, 15))
+    T = rng.integers(0, 1500, size=15)
+    here = highs_minmax(A, T, "B", None, timeout=10)
+    there = highs_process.minmax_guarded(A, T, "B", None, timeout=highs_process.IN_PROCESS_BELOW)
+    assert there[0] == here[0] and there[1] == here[1]
+    # a child that outlives its limit is killed and the round counts as 'no subset'
+    monkeypatch.setattr(highs_process, "GRACE", -highs_process.IN_PROCESS_BELOW - 1.9)
+    S, val, dual, status = highs_process.minmax_guarded(A, T, "B", None, timeout=highs_process.IN_PROCESS_BELOW)
+    assert S is None and status.startswith("killed")

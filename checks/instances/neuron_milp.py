@@ -29,7 +29,8 @@ from prunecert.checks.errors import BudgetExceeded, InputError
 from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import Network, prefix
 from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
-from prunecert.checks.instances.neuron_tree import certified_tree, quiet_highs
+from prunecert.checks.instances.highs_mip import highs_minmax, minmax_guarded
+from prunecert.checks.instances.neuron_tree import certified_tree
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
 __all__ = ["MilpResult", "optimum", "highs_minmax", "width_point", "default_points", "kink_directions", "arc_fill"]
@@ -92,62 +93,6 @@ class MilpResult:
         if with_certificate and self.cert is not None:
             out["certificate"] = self.cert
         return out
-
-
-def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
-                 rel_gap: float = 1e-7):
-    """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
-    in integer units as floats; subset None if HiGHS found nothing."""
-    import highspy
-
-    A = np.asarray(A)
-    T = np.asarray(T)
-    n, P = A.shape
-    h = quiet_highs()
-    h.setOptionValue("time_limit", max(0.1, float(timeout)))
-    h.setOptionValue("mip_rel_gap", float(rel_gap))
-    h.setOptionValue("threads", 1)
-    inf = highspy.kHighsInf
-    sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
-    Af = np.array(A, dtype=float) / sc
-    Tf = np.array(T, dtype=float) / sc
-    h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
-    h.changeColCost(n, 1.0)
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                            np.array([highspy.HighsVarType.kInteger] * n))
-    idx = np.arange(n + 1, dtype=np.int32)
-    negsum = np.minimum(Af, 0).sum(axis=0)
-    for p in range(P):
-        h.addRow(-inf, Tf[p], n + 1, idx, np.append(Af[:, p], -1.0))
-        if model == "A" or L is None or T[p] >= L:
-            h.addRow(Tf[p], inf, n + 1, idx, np.append(Af[:, p], 1.0))
-        elif T[p] > 0:
-            # output ReLU case split: z = 1 means e >= T_p (the lower side holds for any h),
-            # z = 0 means h_p >= T_p - e
-            h.addVar(0, 1)
-            z = h.getNumCol() - 1
-            h.changeColIntegrality(z, highspy.HighsVarType.kInteger)
-            big = Tf[p] - negsum[p]
-            h.addRow(Tf[p], inf, n + 2, np.append(idx, z), np.append(np.append(Af[:, p], 1.0), big))
-            h.addRow(0, inf, 2, np.array([n, z], dtype=np.int32), np.array([1.0, -Tf[p]]))
-    if incumbent is not None:
-        sol = np.zeros(h.getNumCol())
-        for i in incumbent:
-            sol[i] = 1.0
-        H = Af[list(incumbent)].sum(axis=0) if incumbent else np.zeros(P)
-        sol[n] = float(np.abs((np.maximum(H, 0) if model == "B" else H) - Tf).max())
-        try:
-            h.setSolution(_sol(highspy, sol))
-        except Exception:   # pragma: no cover - older highspy
-            pass
-    h.run()
-    info = h.getInfo()
-    status = str(h.getModelStatus())
-    if info.primal_solution_status < 1:
-        return None, None, None, status
-    x = h.getSolution().col_value
-    S = tuple(i for i in range(n) if x[i] > 0.5)
-    return S, info.objective_function_value * sc, info.mip_dual_bound * sc, status
 
 
 CUTS_PER_ROUND = 6
@@ -232,13 +177,6 @@ def arc_fill(directions, max_gap: float) -> list[list[float]]:
             t = a + (b - a) * i / (k + 1)
             out.append([math.cos(t), math.sin(t)])
     return out
-
-
-def _sol(highspy, values):
-    s = highspy.HighsSolution()
-    s.col_value = list(values)
-    s.value_valid = True
-    return s
 
 
 def _mask(n, S):
@@ -336,9 +274,9 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         # a round only needs a good subset to cut with, not HiGHS's proof that it is optimal on P
         # (the certified tree gives that), so a round is capped at ROUND_SHARE of the budget
         share = FIRST_ROUND_SHARE if (rounds == 1 and use_kinks) else ROUND_SHARE
-        S, val, dual, status = highs_minmax(data.A, data.T, net.model, L,
-                                            timeout=max(0.5, min(0.5 * remaining, share * timeout)),
-                                            incumbent=best)
+        S, val, dual, status = minmax_guarded(data.A, data.T, net.model, L,
+                                              timeout=max(0.5, min(0.5 * remaining, share * timeout)),
+                                              incumbent=best)
         if S is None:
             detail.append(f"HiGHS found no subset ({status})")
             break

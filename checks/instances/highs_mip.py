@@ -1,0 +1,129 @@
+"""The min-max MILP in HiGHS (float, uncertified: only the subset it returns is ever used), and
+its solve in a separate process that is killed if it outlives its time limit.
+
+HiGHS does not check its time limit everywhere: a width-128 round was seen stuck for minutes
+past its limit inside the presolve of a RINS sub-MIP (``HPresolve::strengthenInequalities``).
+A Python thread cannot stop native code, so long rounds run in a child interpreter
+(``python -m prunecert.checks.instances.highs_mip``: the problem in on stdin, the answer out
+on stdout, both pickled) that the parent kills ``GRACE`` seconds after the limit; the round then
+counts as "no subset".  Only the *subset* HiGHS returns is ever used (the certified bounds never
+trust it), so losing a round costs time, never soundness.  Short rounds stay in-process: the
+start-up of a child (about half a second) would dominate them.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+
+from prunecert.checks.instances.neuron_tree import quiet_highs
+
+__all__ = ["highs_minmax", "minmax_guarded", "IN_PROCESS_BELOW", "GRACE"]
+
+IN_PROCESS_BELOW = 5.0   # seconds: rounds with a shorter limit run in this process
+GRACE = 3.0              # seconds past the limit before the child is killed
+
+
+def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
+                 rel_gap: float = 1e-7):
+    """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
+    in integer units as floats; subset None if HiGHS found nothing."""
+    import highspy
+
+    A = np.asarray(A)
+    T = np.asarray(T)
+    n, P = A.shape
+    h = quiet_highs()
+    h.setOptionValue("time_limit", max(0.1, float(timeout)))
+    h.setOptionValue("mip_rel_gap", float(rel_gap))
+    h.setOptionValue("threads", 1)
+    inf = highspy.kHighsInf
+    sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
+    Af = np.array(A, dtype=float) / sc
+    Tf = np.array(T, dtype=float) / sc
+    h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
+    h.changeColCost(n, 1.0)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
+                            np.array([highspy.HighsVarType.kInteger] * n))
+    idx = np.arange(n + 1, dtype=np.int32)
+    negsum = np.minimum(Af, 0).sum(axis=0)
+    for p in range(P):
+        h.addRow(-inf, Tf[p], n + 1, idx, np.append(Af[:, p], -1.0))
+        if model == "A" or L is None or T[p] >= L:
+            h.addRow(Tf[p], inf, n + 1, idx, np.append(Af[:, p], 1.0))
+        elif T[p] > 0:
+            # output ReLU case split: z = 1 means e >= T_p (the lower side holds for any h),
+            # z = 0 means h_p >= T_p - e
+            h.addVar(0, 1)
+            z = h.getNumCol() - 1
+            h.changeColIntegrality(z, highspy.HighsVarType.kInteger)
+            big = Tf[p] - negsum[p]
+            h.addRow(Tf[p], inf, n + 2, np.append(idx, z), np.append(np.append(Af[:, p], 1.0), big))
+            h.addRow(0, inf, 2, np.array([n, z], dtype=np.int32), np.array([1.0, -Tf[p]]))
+    if incumbent is not None:
+        sol = np.zeros(h.getNumCol())
+        for i in incumbent:
+            sol[i] = 1.0
+        H = Af[list(incumbent)].sum(axis=0) if incumbent else np.zeros(P)
+        sol[n] = float(np.abs((np.maximum(H, 0) if model == "B" else H) - Tf).max())
+        try:
+            h.setSolution(_sol(highspy, sol))
+        except Exception:   # pragma: no cover - older highspy
+            pass
+    h.run()
+    info = h.getInfo()
+    status = str(h.getModelStatus())
+    if info.primal_solution_status < 1:
+        return None, None, None, status
+    x = h.getSolution().col_value
+    S = tuple(i for i in range(n) if x[i] > 0.5)
+    return S, info.objective_function_value * sc, info.mip_dual_bound * sc, status
+
+
+def _sol(highspy, values):
+    s = highspy.HighsSolution()
+    s.col_value = list(values)
+    s.value_valid = True
+    return s
+
+
+def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None):
+    """Same answer as :func:`highs_minmax`, but never more
+    than ``timeout + GRACE`` seconds (plus the child's start-up) of wall-clock time."""
+    if timeout < IN_PROCESS_BELOW:
+        return highs_minmax(A, T, model, L, timeout=timeout, incumbent=incumbent)
+    payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
+                            "incumbent": None if incumbent is None else tuple(incumbent)})
+    proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        out, _ = proc.communicate(payload, timeout=float(timeout) + GRACE + 2.0)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return None, None, None, "killed: HiGHS did not stop at its time limit"
+    if proc.returncode != 0 or not out:
+        return None, None, None, f"HiGHS child failed (exit {proc.returncode})"
+    try:
+        return pickle.loads(out)
+    except Exception:   # pragma: no cover - a truncated answer
+        return None, None, None, "HiGHS child answer unreadable"
+
+
+def _child() -> None:
+    # the answer goes to the original stdout; everything else (HiGHS's banner) to /dev/null
+    answer = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    job = pickle.loads(sys.stdin.buffer.read())
+    res = highs_minmax(job["A"], job["T"], job["model"], job["L"], timeout=job["timeout"],
+                       incumbent=job["incumbent"])
+    answer.write(pickle.dumps(res))
+    answer.flush()
+
+
+if __name__ == "__main__":
+    _child()

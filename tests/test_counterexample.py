@@ -111,3 +111,28 @@ def test_search_with_the_milp_solver_at_a_width_beyond_the_exact_search():
                      budget=120)
     assert r.level == Level.CHECKED, r.detail
     assert r.data["config"]["solver"] == "milp" and r.data["instances"] == 1
+
+
+def test_theorem_A_frequency_at_width_64_is_a_test_that_could_fail():
+    """30 networks at n = 64 decided by the certified MILP-assisted solver: EVIDENCE only because
+    none of them reaches eps = 1/1000 (a single certified success would leave the 99% upper
+    confidence bound above Theorem A's 0.163, and the answer would not be EVIDENCE)."""
+    from prunecert.bounds.gap import gap_search
+    from prunecert.checks.levels import Level
+
+    r = gap_search.check_theorem_A_frequency_wide()
+    assert r.data["solver"] == "milp" and r.data["n"] == 64 and r.data["samples"] == 30
+    assert r.data["undecided"] == 0
+    assert (r.level is Level.EVIDENCE) == (r.data["certified_successes"] == 0)
+    assert r.data["cp_upper_0.99"] <= r.data["theorem_bound_upper"] or r.level is not Level.EVIDENCE
+
+
+@pytest.mark.slow
+def test_theorem_B_frequency_at_width_128():
+    from prunecert.bounds.gap import gap_search
+    from prunecert.checks.levels import Level
+
+    r = gap_search.check_theorem_B_frequency_wide()
+    assert r.data["n"] == 128 and r.data["undecided"] == 0
+    assert r.level in (Level.EVIDENCE, Level.UNKNOWN, Level.REFUTED)
+    assert (r.level is Level.EVIDENCE) == (r.data["cp_upper_0.99"] <= r.data["theorem_bound_upper"])

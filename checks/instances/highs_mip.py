@@ -28,7 +28,7 @@ GRACE = 3.0              # seconds past the limit before the child is killed
 
 
 def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
-                 rel_gap: float = 1e-7):
+                 rel_gap: float = 1e-7, sub_mips: bool = True):
     """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
     in integer units as floats; subset None if HiGHS found nothing."""
     import highspy
@@ -39,6 +39,10 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     h = quiet_highs()
     h.setOptionValue("time_limit", max(0.1, float(timeout)))
     h.setOptionValue("mip_rel_gap", float(rel_gap))
+    if not sub_mips:
+        # the RINS/RENS sub-MIP heuristics: where HiGHS was seen stuck past its time limit
+        h.setOptionValue("mip_heuristic_run_rins", False)
+        h.setOptionValue("mip_heuristic_run_rens", False)
     h.setOptionValue("threads", 1)
     inf = highspy.kHighsInf
     sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
@@ -90,12 +94,13 @@ def _sol(highspy, values):
     return s
 
 
-def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None):
+def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True):
     """Same answer as :func:`highs_minmax`, but never more
     than ``timeout + GRACE`` seconds (plus the child's start-up) of wall-clock time."""
     if timeout < IN_PROCESS_BELOW:
-        return highs_minmax(A, T, model, L, timeout=timeout, incumbent=incumbent)
+        return highs_minmax(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips)
     payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
+                            "sub_mips": bool(sub_mips),
                             "incumbent": None if incumbent is None else tuple(incumbent)})
     proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -120,7 +125,7 @@ def _child() -> None:
     os.dup2(devnull, 1)
     job = pickle.loads(sys.stdin.buffer.read())
     res = highs_minmax(job["A"], job["T"], job["model"], job["L"], timeout=job["timeout"],
-                       incumbent=job["incumbent"])
+                       incumbent=job["incumbent"], sub_mips=job["sub_mips"])
     answer.write(pickle.dumps(res))
     answer.flush()
 

@@ -247,6 +247,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
 
     rounds = 0
     data = None
+    sub_mips = True
     grid = _float_grid(d)
     if n > 0:
         data = integer_data(net, pts)
@@ -273,12 +274,15 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(hi) + data.margin + 1
         # a round only needs a good subset to cut with, not HiGHS's proof that it is optimal on P
         # (the certified tree gives that), so a round is capped at ROUND_SHARE of the budget
-        share = FIRST_ROUND_SHARE if (rounds == 1 and use_kinks) else ROUND_SHARE
+        share = FIRST_ROUND_SHARE if (not hinfo and use_kinks) else ROUND_SHARE
         S, val, dual, status = minmax_guarded(data.A, data.T, net.model, L,
                                               timeout=max(0.5, min(0.5 * remaining, share * timeout)),
-                                              incumbent=best)
+                                              incumbent=best, sub_mips=sub_mips)
         if S is None:
             detail.append(f"HiGHS found no subset ({status})")
+            if status.startswith("killed") and sub_mips:
+                sub_mips = False           # the hang seen was in a sub-MIP heuristic: retry without
+                continue
             break
         hinfo = {"value": val / 2**data.K, "dual_bound": dual / 2**data.K, "status": status,
                  "points": len(pts)}

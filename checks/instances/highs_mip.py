@@ -102,8 +102,10 @@ def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: 
     payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
                             "sub_mips": bool(sub_mips),
                             "incumbent": None if incumbent is None else tuple(incumbent)})
+    # the child sees the same import path as this process (a source checkout works too)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     try:
         out, _ = proc.communicate(payload, timeout=float(timeout) + GRACE + 2.0)
     except subprocess.TimeoutExpired:

@@ -4,7 +4,7 @@ its solve in a separate process that is killed if it outlives its time limit.
 HiGHS does not check its time limit everywhere: a width-128 round was seen stuck for minutes
 past its limit inside the presolve of a RINS sub-MIP (``HPresolve::strengthenInequalities``).
 A Python thread cannot stop native code, so long rounds run in a child interpreter
-(``python -m prunecert.checks.instances.highs_mip``: the problem in on stdin, the answer out
+(``python -m prunecert.checks.instances.highs_mip``: the problem goes in on stdin, the answer comes out
 on stdout, both pickled) that the parent kills ``GRACE`` seconds after the limit; the round then
 counts as "no subset".  Only the *subset* HiGHS returns is ever used (the certified bounds never
 trust it), so losing a round costs time, never soundness.  Short rounds stay in-process: the

@@ -6,7 +6,10 @@ OPT = min_S sup_{x in B^d} |g_S(x) - relu(<w, x>)|  (see :mod:`prunecert.checks.
    rational points of the sphere, HiGHS solves the min-max MILP  min e  s.t.
    H_p(s) <= T_p + e (every p),  H_p(s) >= T_p - e (model A: every p; model B: the p with
    T_p >= the best error known, where the output ReLU is active),  s binary.
-   Cutting planes: the maximiser of the chosen subset's certified sup error joins P.
+   Cutting planes: the maximiser of the chosen subset's certified sup error joins P.  In d = 2, P
+   starts with every kink direction (:func:`kink_directions`, :func:`arc_fill`); HiGHS rounds of
+   several seconds run in a child process killed past their limit
+   (:mod:`prunecert.checks.instances.highs_mip`).
 2. hi = the certified sup error of the best subset met (:func:`prunecert.checks.instances.superror.sup_error`).
 3. lo: on the final P, the exact integer data of :mod:`prunecert.checks.instances.neuron_lower` (rounding
    slack n + 1 units) and the certified tree of :mod:`prunecert.checks.instances.neuron_tree` (LP bounds made

@@ -322,9 +322,9 @@ def _choose(x, fix, size, pc_sum, pc_cnt, rule: str) -> int:
 
 def _strong(lp, x, fix, size, fval, L, Gobj, g, n, k):
     """Strong branching on the k best ``fracsize`` candidates: both children's LPs are solved
-    (at most STRONG_ITERATIONS simplex iterations each: a score, not a bound).  Returns (j, None)
-    for the chosen unit; ((j, keep, yq), None) when one child of j is proved an lp leaf by its own
-    exact dual bound; (j, (yq0, yq1)) when both are.  (Reliability branching -- pseudo-costs once a
+    (at most STRONG_ITERATIONS simplex iterations each: a score, not a bound).  Returns
+    (j, y0, y1): the unit to branch on and, for each child s_j = b, the rounded dual that proves
+    it an lp leaf by its own exact bound, or None.  (Reliability branching -- pseudo-costs once a
     unit has a few strong-branching observations -- was measured on a width-128 network: 7x the
     nodes but a weaker bound after 300 s, so it is not offered.)"""
     free = np.ones(n, dtype=bool)
@@ -334,7 +334,7 @@ def _strong(lp, x, fix, size, fval, L, Gobj, g, n, k):
     score = np.where(free & (f > 1e-6), f * size, -1.0)
     order = [int(j) for j in np.argsort(-score)[:k] if score[j] > 0]
     if not order:
-        return int(np.argmax(np.where(free, size, -1.0))), None
+        return int(np.argmax(np.where(free, size, -1.0))), None, None
     base = min(fval, L) if math.isfinite(fval) else 0.0
     if STRONG_ITERATIONS:
         lp.limit(STRONG_ITERATIONS)
@@ -362,16 +362,12 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
                     continue
             duals.append(None)
             gains.append(max(0.0, min(v, L) - base) if math.isfinite(v) else 0.0)
-        if gains[0] is None and gains[1] is None:
-            return j, (duals[0], duals[1])
-        if gains[0] is None:
-            return (j, 1, duals[0]), None
-        if gains[1] is None:
-            return (j, 0, duals[1]), None
+        if duals[0] is not None or duals[1] is not None:
+            return j, duals[0], duals[1]
         sc = max(gains[0], 1e-6 * L) * max(gains[1], 1e-6 * L)
         if sc > best:
             best, best_j = sc, j
-    return best_j, None
+    return best_j, None, None
 
 
 def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
@@ -516,20 +512,20 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
                     continue
         nb = max(ib, lb if lb is not None else 0, bnd)
         if branching == "strong":
-            j, closed_by = _strong(lp, x, fix, size, fval, L, Gobj, g, n, strong_cands)
-            if closed_by is not None:
+            j, y0, y1 = _strong(lp, x, fix, size, fval, L, Gobj, g, n, strong_cands)
+            if y0 is not None and y1 is not None:
                 # both children of j are lp leaves (each with its own exact dual)
                 c0, c1 = next(counter), next(counter)
-                rec[c0], rec[c1] = ("L", closed_by[0]), ("L", closed_by[1])
+                rec[c0], rec[c1] = ("L", y0), ("L", y1)
                 kinds["lp"] += 2
                 kinds["strong"] += 1
                 rec[nid] = ("B", j, c0, c1)
                 continue
-            if isinstance(j, tuple):
+            if y0 is not None or y1 is not None:
                 # one child of unit j is an lp leaf with its own exact dual: fix j to the other side
-                j, keep, yc = j
+                keep = 1 if y0 is not None else 0
                 kept, pruned = next(counter), next(counter)
-                rec[pruned] = ("L", yc)
+                rec[pruned] = ("L", y0 if y0 is not None else y1)
                 kinds["lp"] += 1
                 kinds["strong"] += 1
                 rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)

@@ -203,3 +203,17 @@ def test_highs_round_in_a_child_process_gives_the_same_answer_and_is_killed_when
     monkeypatch.setattr(highs_process, "GRACE", -highs_process.IN_PROCESS_BELOW - 1.9)
     S, val, dual, status = highs_process.minmax_guarded(A, T, "B", None, timeout=highs_process.IN_PROCESS_BELOW)
     assert S is None and status.startswith("killed")
+
+
+@pytest.mark.parametrize("seed,model", [(1, "B"), (2, "A")])
+def test_eps_a_hair_either_side_of_the_optimum(seed, model):
+    """Just below the brute-force optimum 'OPT > eps' may be proved but never 'OPT <= eps'; just
+    above it, never 'OPT > eps' (the early tree on the starting points included)."""
+    net = sample(6, 2, seed=seed, model=model, dist="gaussian")
+    opt = _brute(net)
+    below = optimum(net, timeout=30, eps=opt * (1 - Fraction(1, 10**6)))
+    assert below.achievable is not True
+    assert below.lo <= opt + Fraction(1, 10**8)
+    above = optimum(net, timeout=30, eps=opt * (1 + Fraction(1, 10**6)))
+    assert above.achievable is not False
+    assert above.lo <= opt + Fraction(1, 10**8)

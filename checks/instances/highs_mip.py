@@ -25,10 +25,11 @@ __all__ = ["highs_minmax", "minmax_guarded", "IN_PROCESS_BELOW", "GRACE"]
 
 IN_PROCESS_BELOW = 5.0   # seconds: rounds with a shorter limit run in this process
 GRACE = 3.0              # seconds past the limit before the child is killed
+STARTUP = 2.0            # seconds allowed for the child interpreter to start and read its input
 
 
 def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
-                 rel_gap: float = 1e-7, sub_mips: bool = True):
+                 sub_mips: bool = True):
     """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
     in integer units as floats; subset None if HiGHS found nothing."""
     import highspy
@@ -38,7 +39,7 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
     n, P = A.shape
     h = quiet_highs()
     h.setOptionValue("time_limit", max(0.1, float(timeout)))
-    h.setOptionValue("mip_rel_gap", float(rel_gap))
+    h.setOptionValue("mip_rel_gap", 1e-7)
     if not sub_mips:
         # the RINS/RENS sub-MIP heuristics: where HiGHS was seen stuck past its time limit
         h.setOptionValue("mip_heuristic_run_rins", False)
@@ -95,8 +96,8 @@ def _sol(highspy, values):
 
 
 def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True):
-    """Same answer as :func:`highs_minmax`, but never more
-    than ``timeout + GRACE`` seconds (plus the child's start-up) of wall-clock time."""
+    """Same answer as :func:`highs_minmax`, but never more than ``timeout + GRACE + STARTUP``
+    seconds of wall-clock time."""
     if timeout < IN_PROCESS_BELOW:
         return highs_minmax(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips)
     payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
@@ -107,7 +108,7 @@ def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: 
     proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     try:
-        out, _ = proc.communicate(payload, timeout=float(timeout) + GRACE + 2.0)
+        out, _ = proc.communicate(payload, timeout=float(timeout) + GRACE + STARTUP)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()

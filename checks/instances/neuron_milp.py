@@ -182,6 +182,12 @@ def arc_fill(directions, max_gap: float) -> list[list[float]]:
     return out
 
 
+def _tree_info(tr, L: int, K: int, branching: str) -> dict:
+    """The ``tree`` field of a result: what the certified tree did."""
+    return {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
+            "seconds": round(tr.seconds, 3), "threshold_units": L, "K": K, "branching": branching}
+
+
 def _mask(n, S):
     s = set(S)
     return [1 if i in s else 0 for i in range(n)]
@@ -318,9 +324,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         tr, data, L = early
         lo = lower_from_int(data, tr.lower)
         lower_complete = True
-        tree_info = {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
-                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K,
-                     "branching": branching, "goal": "eps"}
+        tree_info = dict(_tree_info(tr, L, data.K, branching), goal="eps")
     elif n > 0:
         data = integer_data(net, pts)
         goal = hi * (1 - rel_tol / 2)
@@ -332,9 +336,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching)
         lo = lower_from_int(data, tr.lower)
         lower_complete = tr.complete
-        tree_info = {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
-                     "seconds": round(tr.seconds, 3), "threshold_units": L, "K": data.K,
-                     "branching": branching}
+        tree_info = _tree_info(tr, L, data.K, branching)
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:

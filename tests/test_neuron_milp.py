@@ -45,10 +45,12 @@ def test_tree_agrees_with_plain_enumeration(seed, model):
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("prop,rcf,rule", [(True, True, "fracsize"), (False, True, "pseudocost"),
-                                           (True, False, "pseudocost"), (False, False, "fracsize"),
-                                           (True, True, "strong"), (False, False, "strong")])
-def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
+@pytest.mark.parametrize("prop,rcf,rule,confl", [(True, True, "fracsize", True), (False, True, "pseudocost", True),
+                                                 (True, False, "pseudocost", False),
+                                                 (False, False, "fracsize", True),
+                                                 (True, True, "strong", True), (True, True, "strong", False),
+                                                 (False, False, "strong", True)])
+def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule, confl):
     """Interval propagation and reduced-cost fixing record each fixing as a branch whose pruned
     side is a leaf; the independent walker of the certificate re-derives the same bound."""
     import time
@@ -61,10 +63,10 @@ def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
     A = rng.integers(-1000, 1000, size=(14, 12))
     T = rng.integers(0, 1500, size=12)
     exact = neuron_enum.minmax_plain(A, T, model).value
-    used = {"fixed": 0, "propagated": 0, "strong": 0}
+    used = {"fixed": 0, "propagated": 0, "strong": 0, "conflict": 0}
     for L in (exact * 3 // 4, exact, exact + 1):
         tr = certified_tree(A, T, model, L, enum_free=3, timeout=30, propagation=prop,
-                            reduced_cost_fixing=rcf, branching=rule)
+                            reduced_cost_fixing=rcf, branching=rule, conflicts=confl)
         assert tr.complete and tr.lower == min(L, exact)
         rows, rhs = lp_rows(A, T, L, model)
         walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], model, 14, 12, L,
@@ -74,6 +76,73 @@ def test_tree_options_agree_and_their_trees_recheck(seed, prop, rcf, rule):
             used[k] += tr.leaves.get(k, 0)
     assert (used["fixed"] > 0) == rcf and (used["propagated"] > 0) == prop
     assert (used["strong"] > 0) == (rule == "strong")
+    assert confl or used["conflict"] == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_conflicts_close_nodes_and_the_tree_still_rechecks(seed):
+    """Learned conflicts (an lp leaf's dual, generalised to the fixings it needs) close or shrink
+    other nodes; every such leaf is re-derived by the certificate walker, and the bound is the
+    exact enumeration value with and without them."""
+    import time
+
+    from prunecert.checks.instances.neuron_certificate import _walk
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
+
+    rng = np.random.default_rng(300 + seed)
+    n, P = 17, 14
+    model = "AB"[seed % 2]
+    A = rng.integers(-1000, 1000, size=(n, P))
+    T = rng.integers(0, 1500, size=P)
+    exact = neuron_enum.minmax_plain(A, T, model).value
+    L = exact
+    on = certified_tree(A, T, model, L, enum_free=2, timeout=60, branching="fracsize",
+                        propagation=False, reduced_cost_fixing=False)
+    off = certified_tree(A, T, model, L, enum_free=2, timeout=60, branching="fracsize",
+                         propagation=False, reduced_cost_fixing=False, conflicts=False)
+    assert on.complete and off.complete and on.lower == off.lower == exact
+    assert on.leaves["conflict"] > 0 and off.leaves["conflict"] == 0
+    rows, rhs = lp_rows(A, T, L, model)
+    walked = _walk(on.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, L,
+                   rows, rhs, SCALE_BITS, time.perf_counter() + 60)
+    assert walked == exact
+
+
+def test_a_generalised_conflict_is_still_proved_by_its_dual_and_only_drops_free_losses():
+    """generalise() frees fixings while their exact loss fits in the slack: the dual proves the
+    smaller box again (exact integers), and a box it cannot prove is left as it was."""
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, _LP, exact_arrays, lp_rows
+    from prunecert.checks.instances.safe_lp import add_box_terms, reduced_costs_fast, round_dual
+    from prunecert.checks.instances.tree_conflicts import generalise
+
+    rng = np.random.default_rng(5)
+    n, P = 16, 12
+    A, T = exact_arrays(rng.integers(-1000, 1000, size=(n, P)), rng.integers(0, 1500, size=P))
+    L = neuron_enum.minmax_plain(A, T, "B").value
+    rows, rhs = lp_rows(A, T, L, "B")
+    Gobj = np.array(rows, dtype=object).reshape(len(rhs), n + 1)
+    lp = _LP(rows, rhs, n)
+    cobj = [0] * n + [1]
+    found = 0
+    for trial in range(200):
+        fix = {int(j): int(rng.integers(2)) for j in rng.choice(n, size=int(rng.integers(2, 9)), replace=False)}
+        _, y, _, _ = lp.solve(fix)
+        yq = round_dual(y, SCALE_BITS)
+        total, r = reduced_costs_fast(Gobj, rhs, cobj, yq, SCALE_BITS)
+
+        def bound(box):
+            return add_box_terms(total, r, [box.get(j, 0) for j in range(n)] + [0],
+                                 [box.get(j, 1) for j in range(n)] + [L])
+
+        B = bound(fix)
+        keep = generalise(fix, r, B, L, SCALE_BITS)
+        assert set(keep.items()) <= set(fix.items())
+        if B is not None and B > (L - 1) << SCALE_BITS:
+            assert bound(keep) > (L - 1) << SCALE_BITS
+            found += len(keep) < len(fix)
+        else:
+            assert keep == fix
+    assert found > 0
 
 
 def test_partial_tree_is_still_a_lower_bound():

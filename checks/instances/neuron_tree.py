@@ -517,14 +517,8 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
                         pool.add({**fix, j: 1 if rj > 0 else 0}, yq, total, r, B + abs(rj))
             if fixes:
                 kinds["fixed"] += len(fixes)
-                fix = dict(fix)
-                for j, keep in fixes:
-                    kept, pruned = next(counter), next(counter)
-                    rec[pruned] = ("L", yq)
-                    kinds["lp"] += 1
-                    rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
-                    fix[j] = keep
-                    nid = kept
+                fix, nid = _record_fixings(rec, counter, kinds, nid, fix,
+                                           [(j, keep, yq) for j, keep in fixes])
                 if n - len(fix) <= enum_free:
                     dive = (bnd, nid, nid, fix, yq)
                     continue
@@ -546,13 +540,9 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
             if y0 is not None or y1 is not None:
                 # one child of unit j is an lp leaf with its own exact dual: fix j to the other side
                 keep = 1 if y0 is not None else 0
-                kept, pruned = next(counter), next(counter)
-                rec[pruned] = ("L", y0 if y0 is not None else y1)
-                kinds["lp"] += 1
                 kinds["strong"] += 1
-                rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
-                fix = dict(fix)
-                fix[j] = keep
+                fix, kept = _record_fixings(rec, counter, kinds, nid, fix,
+                                            [(j, keep, y0 if y0 is not None else y1)])
                 heapq.heappush(heap, (nb, kept, kept, fix, yq if lb is not None else {}))
                 continue
         else:
@@ -615,16 +605,24 @@ def _use_conflicts(pool, fix, nid, rec, counter, kinds):
             return True, fix, nid
         if not res:
             break
-        fix = dict(fix)
-        for j, keep, y in res:
-            kept, pruned = next(counter), next(counter)
-            rec[pruned] = ("L", y)
-            kinds["lp"] += 1
-            rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
-            fix[j] = keep
-            nid = kept
+        fix, nid = _record_fixings(rec, counter, kinds, nid, fix, res)
         kinds["conflict"] += len(res)
     return False, fix, nid
+
+
+def _record_fixings(rec, counter, kinds, nid, fix, items):
+    """Record fixings [(j, keep, yq)] as a chain of branches from node nid: each pruned side
+    (s_j = 1 - keep) is an lp leaf with dual yq.  Returns the new fixings and the node id where
+    the search goes on."""
+    fix = dict(fix)
+    for j, keep, yq in items:
+        kept, pruned = next(counter), next(counter)
+        rec[pruned] = ("L", yq)
+        kinds["lp"] += 1
+        rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
+        fix[j] = keep
+        nid = kept
+    return fix, nid
 
 
 def _preorder(rec, root):

@@ -10,11 +10,14 @@ Rows (issue 13 targets):
 * ``d3``  : d = 3, n = 48; target exact within 300 s.
 ``--quick``: 2 seeds, row 64 only, the budgets above (about 10 minutes on a loaded 2-core machine).
 
-Solvers (each in its own forked process, hard-killed 20 s after its budget; peak RSS reported):
-* new   : prunecert.checks.instances.neuron_milp.optimum (HiGHS incumbents, certified LP tree);
+Solvers (each in its own forked process, hard-killed 20 s after its budget; peak RSS reported,
+the solver's process plus its largest tree worker):
+* new   : prunecert.checks.instances.neuron_milp.optimum (HiGHS incumbents, certified LP tree on
+          ``--workers`` processes, default all cores; the HiGHS rounds use one thread);
 * old   : prunecert.checks.instances.neuron_subset.best_error (exact integer search);
 * highs : the same HiGHS cutting-plane loop without certification -- HiGHS's float optimum on
-          its final point set and the certified error of its subset; not a certificate.
+          its final point set and the certified error of its subset; not a certificate (one
+          HiGHS thread, as in the new solver's rounds).
 Networks: prunecert.checks.instances.network.sample(n, d, seed=1000 + seed, dist=...), Model B,
 random target.  Times are wall-clock on a shared machine: compare within a row.
 """
@@ -29,7 +32,7 @@ import time
 ROWS = {"64": (2, 64, 60.0), "128": (2, 128, 600.0), "d3": (3, 48, 300.0)}
 
 
-def _child(kind, n, d, seed, dist, budget, q):
+def _child(kind, n, d, seed, dist, budget, q, workers=1):
     from prunecert.checks.instances.network import sample
 
     net = sample(n, d, seed=1000 + seed, dist=dist)
@@ -37,7 +40,7 @@ def _child(kind, n, d, seed, dist, budget, q):
     if kind == "new":
         from prunecert.checks.instances.neuron_milp import optimum
 
-        r = optimum(net, timeout=budget, certificate=False)
+        r = optimum(net, timeout=budget, certificate=False, workers=workers)
         out = {"lo": float(r.lo), "hi": float(r.hi), "complete": r.lower_complete,
                "nodes": r.tree.get("nodes", 0)}
     elif kind == "old":
@@ -52,14 +55,16 @@ def _child(kind, n, d, seed, dist, budget, q):
         out = {"lo": r.highs.get("dual_bound", float("nan")), "hi": float(r.hi),
                "value": r.highs.get("value", float("nan")), "complete": False}
     out["seconds"] = time.perf_counter() - t0
-    out["mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    # peak of this process plus the largest tree worker (an upper bound on what ran at once)
+    out["mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                 + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
     q.put(out)
 
 
-def run_one(kind, n, d, seed, dist, budget):
+def run_one(kind, n, d, seed, dist, budget, workers=1):
     ctx = mp.get_context("fork")
     q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(kind, n, d, seed, dist, budget, q))
+    p = ctx.Process(target=_child, args=(kind, n, d, seed, dist, budget, q, workers))
     t0 = time.perf_counter()
     p.start()
     p.join(budget + 20)
@@ -87,11 +92,15 @@ def main() -> None:
     ap.add_argument("--rows", default=None, help="comma list of 64, 128, d3")
     ap.add_argument("--dists", default="gaussian,uniform")
     ap.add_argument("--solvers", default="new,old,highs")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                    help="processes of the new solver's certified tree (default: all cores; use 1 "
+                         "when running two benchmark processes at once)")
     args = ap.parse_args()
     seeds = args.seeds or (2 if args.quick else 5)
     rows = (args.rows or ("64" if args.quick else "64,128,d3")).split(",")
     solvers = args.solvers.split(",")
-    print(f"# load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}", flush=True)
+    print(f"# load average at start: {os.getloadavg()}; cpus: {os.cpu_count()}; "
+          f"tree workers of the new solver: {args.workers}", flush=True)
     hdr = (f"{'row':>4} {'dist':>8} {'seed':>4} | {'solver':>5} {'lo':>10} {'hi':>10} {'gap':>9} "
            f"{'exact':>5} {'s':>7} {'MB':>6}")
     print(hdr)
@@ -103,7 +112,7 @@ def main() -> None:
         for dist in args.dists.split(","):
             for seed in range(args.seed_from, args.seed_from + seeds):
                 for kind in solvers:
-                    r = run_one(kind, n, d, seed, dist, budget)
+                    r = run_one(kind, n, d, seed, dist, budget, args.workers if kind == "new" else 1)
                     gap = _gap(r)
                     met = (kind != "highs" and r["complete"] or row == "128") and gap == gap and gap <= tol \
                         and r["seconds"] <= budget + 5

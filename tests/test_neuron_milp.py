@@ -286,3 +286,82 @@ def test_eps_a_hair_either_side_of_the_optimum(seed, model):
     above = optimum(net, timeout=30, eps=opt * (1 + Fraction(1, 10**6)))
     assert above.achievable is not False
     assert above.lo <= opt + Fraction(1, 10**8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_rechecks(seed, monkeypatch):
+    """Open nodes dealt to worker processes in short rounds: the assembled tree (placeholders
+    replaced by the workers' subtrees) is re-derived by the certificate walker, and the bound is
+    the exact enumeration value, as with one process."""
+    import time
+
+    from prunecert.checks.instances import tree_parallel
+    from prunecert.checks.instances.neuron_certificate import _walk
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
+
+    monkeypatch.setattr(tree_parallel, "ROUND_SECONDS", 0.05)   # many rounds, many deals
+    monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
+    rng = np.random.default_rng(500 + seed)
+    n, P = 18, 14
+    model = "AB"[seed % 2]
+    A = rng.integers(-1000, 1000, size=(n, P))
+    T = rng.integers(0, 1500, size=P)
+    exact = neuron_enum.minmax_plain(A, T, model).value
+    rows, rhs = lp_rows(A, T, exact, model)
+    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2)
+    assert tr.complete and tr.lower == exact
+    assert not any(e[0] == "P" for e in tr.tree)
+    walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, exact,
+                   rows, rhs, SCALE_BITS, time.perf_counter() + 60)
+    assert walked == exact
+    # cut short: the nodes still open become leaves with their parent's dual, and the bound the
+    # walker re-derives is the (smaller) one reported
+    short = certified_tree(A, T, model, exact + 1, enum_free=2, timeout=0.6, branching="fracsize",
+                           workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
+    assert short.lower <= exact
+    walked = _walk(short.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, exact + 1,
+                   *lp_rows(A, T, exact + 1, model), SCALE_BITS, time.perf_counter() + 60)
+    assert walked == short.lower
+
+
+def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch):
+    """A worker that dies mid-run: its nodes are bounded by the main process as open nodes, so
+    the answer is a (smaller) certified bound, never a proof of what nobody searched."""
+    import time
+
+    from prunecert.checks.instances import tree_parallel
+    from prunecert.checks.instances.neuron_certificate import _walk
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
+
+    def dying(conn, *args):
+        conn.send(("ready",))
+        conn.recv()
+        conn.send(("error", "RuntimeError('killed for the test')"))
+
+    monkeypatch.setattr(tree_parallel, "_worker", dying)
+    monkeypatch.setattr(tree_parallel, "PER_WORKER", 1)     # deal after the first node
+    rng = np.random.default_rng(7)
+    n, P = 18, 14
+    A = rng.integers(-1000, 1000, size=(n, P))
+    T = rng.integers(0, 1500, size=P)
+    exact = neuron_enum.minmax_plain(A, T, "B").value
+    tr = certified_tree(A, T, "B", exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
+                        propagation=False, reduced_cost_fixing=False, conflicts=False)
+    assert not tr.complete and tr.lower <= exact
+    walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], "B", n, P, exact,
+                   *lp_rows(A, T, exact, "B"), SCALE_BITS, time.perf_counter() + 60)
+    assert walked == tr.lower
+
+
+def test_workers_must_be_a_small_positive_integer():
+    from prunecert.checks.errors import InputError
+
+    A = np.array([[1, 2], [3, 4]])
+    T = np.array([1, 1])
+    for bad in (0, -1, 65, 1.5, True):
+        with pytest.raises(ValueError):
+            certified_tree(A, T, "B", 1, workers=bad)
+    net = sample(4, 2, seed=1)
+    for bad in (0, 2.0, True):
+        with pytest.raises(InputError):
+            optimum(net, timeout=5, workers=bad)

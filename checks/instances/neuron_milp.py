@@ -182,10 +182,11 @@ def arc_fill(directions, max_gap: float) -> list[list[float]]:
     return out
 
 
-def _tree_info(tr, L: int, K: int, branching: str) -> dict:
+def _tree_info(tr, L: int, K: int, branching: str, workers: int = 1) -> dict:
     """The ``tree`` field of a result: what the certified tree did."""
     return {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
-            "seconds": round(tr.seconds, 3), "threshold_units": L, "K": K, "branching": branching}
+            "seconds": round(tr.seconds, 3), "threshold_units": L, "K": K, "branching": branching,
+            "workers": workers}
 
 
 def _mask(n, S):
@@ -196,7 +197,7 @@ def _mask(n, S):
 def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             rel_tol=Fraction(1, 10**4), max_rounds: int = 40, seed: int = 0, eps=None,
             certificate: bool = True, progress=None, certify_lower: bool = True,
-            kinks: bool | None = None, branching: str = "strong") -> MilpResult:
+            kinks: bool | None = None, branching: str = "strong", workers: int = 1) -> MilpResult:
     """Certified enclosure [lo, hi] of the optimal neuron-pruning error (see module docstring).
 
     eps (optional): stop once a certified bound settles 'OPT <= eps' (hi <= eps) or 'OPT > eps'
@@ -204,7 +205,9 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     certify_lower=False skips the tree (lo = 0): HiGHS's own, uncertified, answer is then only in
     ``highs`` (for benchmarks).
     kinks (default: d == 2): start P with the kink directions (:func:`kink_directions`).
-    branching: the tree's branching rule (see :func:`prunecert.checks.instances.neuron_tree.certified_tree`)."""
+    branching: the tree's branching rule (see :func:`prunecert.checks.instances.neuron_tree.certified_tree`).
+    workers: processes the certified tree may use (1: in this process; more: see
+    :mod:`prunecert.checks.instances.tree_parallel`); the HiGHS rounds run on one thread either way."""
     from prunecert.checks.instances.superror import sup_error
 
     if not isinstance(net, Network):
@@ -224,6 +227,8 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         raise InputError("points must be >= 1")
     if branching not in ("strong", "fracsize", "pseudocost"):
         raise InputError("branching must be one of strong, fracsize, pseudocost")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise InputError("workers must be an integer from 1 to 64")
     use_kinks = (d == 2) if kinks is None else bool(kinks)
     extra = [[float(c) for c in net.w]] if any(net.w) else []
     if use_kinks:
@@ -269,7 +274,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(q_eps) + data.margin + 1
         say(f"trying to prove OPT > eps on the starting {len(pts)} points")
         t_ = certified_tree(data.A, data.T, net.model, L, timeout=max(0.5, 0.25 * timeout), progress=say,
-                            branching=branching)
+                            branching=branching, workers=workers)
         if t_.best is not None:
             certify_sup(tuple(t_.best[1]))
         if t_.complete and lower_from_int(data, t_.lower) > q_eps:
@@ -324,7 +329,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         tr, data, L = early
         lo = lower_from_int(data, tr.lower)
         lower_complete = True
-        tree_info = dict(_tree_info(tr, L, data.K, branching), goal="eps")
+        tree_info = dict(_tree_info(tr, L, data.K, branching, workers), goal="eps")
     elif n > 0:
         data = integer_data(net, pts)
         goal = hi * (1 - rel_tol / 2)
@@ -333,10 +338,11 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(goal) + data.margin + 1
         left = max(0.5, deadline - time.perf_counter())
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
-        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching)
+        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
+                            workers=workers)
         lo = lower_from_int(data, tr.lower)
         lower_complete = tr.complete
-        tree_info = _tree_info(tr, L, data.K, branching)
+        tree_info = _tree_info(tr, L, data.K, branching, workers)
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:

@@ -61,7 +61,7 @@ import numpy as np
 from prunecert.checks.instances.safe_lp import add_box_terms, dual_bound_fast, reduced_costs_fast, round_dual
 from prunecert.checks.instances.tree_conflicts import ConflictPool
 
-__all__ = ["TreeResult", "lp_rows", "certified_tree", "ENUM_FREE", "SCALE_BITS", "quiet_highs"]
+__all__ = ["TreeResult", "Search", "lp_rows", "certified_tree", "ENUM_FREE", "SCALE_BITS", "quiet_highs"]
 
 ENUM_FREE = 10          # nodes with at most this many free units are enumerated exactly
 STRONG_ITERATIONS = 30  # simplex iteration cap of a strong-branching solve (0: none)
@@ -382,205 +382,288 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
 def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
                    enum_free: int = ENUM_FREE, progress=None,
                    reduced_cost_fixing: bool = True, branching: str = "fracsize",
-                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True) -> TreeResult:
+                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True,
+                   workers: int = 1) -> TreeResult:
     """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time).
-    branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`)."""
+    branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`).
+    workers > 1: after a short serial start the open nodes are shared out to that many processes
+    in rounds (:mod:`prunecert.checks.instances.tree_parallel`); the tree is the same format."""
     if branching not in ("fracsize", "pseudocost", "strong"):
         raise ValueError(f"unknown branching rule {branching!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ValueError("workers must be an integer from 1 to 64")
+    opts = dict(enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing, branching=branching,
+                propagation=propagation, strong_cands=strong_cands, conflicts=conflicts)
+    if workers > 1:
+        import multiprocessing
+
+        if multiprocessing.current_process().daemon:
+            # a daemonic process (a pool or sweep worker) may not start processes: search here
+            if progress is not None:
+                progress("tree: in a daemonic process, searching with one process")
+            return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
+                                  progress=progress, **opts)
+        from prunecert.checks.instances.tree_parallel import parallel_tree
+
+        return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
+                             progress=progress, workers=workers)
     t0 = time.perf_counter()
-    deadline = t0 + timeout
-    A, T = exact_arrays(A, T)
-    n, P = A.shape
-    L = int(L)
-    G, g = lp_rows(A, T, L, model)
-    Gobj = np.array(G, dtype=object).reshape(len(g), n + 1)
-    lp = _LP(G, g, n) if n > enum_free else None
-    size = np.abs(A).sum(axis=1)
-    # node records: id -> ("B", j, id0, id1) | ("I",) | ("E",) | ("L", yq) | ("O", parent_yq)
-    rec: dict[int, tuple] = {}
-    counter = itertools.count()
-    heap = []                 # (bound, tiebreak, id, fix, parent_yq)
-    root = next(counter)
-    heapq.heappush(heap, (0, 0, root, {}, {}))
-    nodes = 0
-    kinds = {"interval": 0, "enum": 0, "lp": 0, "fixed": 0, "propagated": 0, "strong": 0, "conflict": 0}
-    pool = ConflictPool(n, L, SCALE_BITS) if conflicts and lp is not None else None
-    cobj = [0] * n + [1]
-    parts = sign_parts(A)
-    track_pc = branching == "pseudocost"  # the gains are only needed by the pseudo-cost rule
-    meta: dict[int, tuple] = {}        # child id -> (parent LP value, unit, side, fractional move)
-    pc_sum = [np.zeros(n), np.zeros(n)]
-    pc_cnt = [np.zeros(n), np.zeros(n)]
-    best = None
-    last = t0
-    dive = None
-    # Every node left open at the deadline must still be bounded exactly (its parent's dual on its
-    # box, and its interval bound), so the search stops early enough for that: the cost of one
-    # such evaluation is sampled on the queue's front every few hundred nodes.
-    t_open = 2e-3
-    while heap or dive is not None:
-        now = time.perf_counter()
-        if nodes % 256 == 0 and heap:
-            fb = heap[0]
-            ts = time.perf_counter()
-            if fb[4]:
-                lp_leaf_bound(Gobj, g, n, L, fb[3], fb[4])
-            interval_bound(A, T, model, fb[3])
-            t_open = 0.5 * t_open + 0.5 * (time.perf_counter() - ts)
+    s = Search(A, T, model, L, **opts)
+    heap = [s.root_item("root")]
+    s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True)
+    lower, tree = s.close(heap)
+    return TreeResult(lower, not heap, s.L, tree, nodes=s.nodes, leaves=s.kinds,
+                      seconds=time.perf_counter() - t0, best=s.best)
+
+
+class Search:
+    """The state of one branch-and-bound search (one process): the exact data, the node LP,
+    the learned conflicts and the node records.  Nodes enter as heap items
+    ``(bound, tiebreak, id, fix, parent_yq)``; :meth:`run` processes them until the heap is empty
+    or the deadline; :meth:`export` hands back the finished subtrees of given roots, with the
+    nodes still open as placeholders ``["P", key]``; :meth:`close` bounds the open nodes exactly
+    and returns the whole tree."""
+
+    def __init__(self, A, T, model, L, *, enum_free=ENUM_FREE, reduced_cost_fixing=True,
+                 branching="fracsize", propagation=True, strong_cands=6, conflicts=True):
+        A, T = exact_arrays(A, T)
+        self.A, self.T, self.model = A, T, model
+        self.n = n = A.shape[0]
+        self.L = L = int(L)
+        self.G, self.g = lp_rows(A, T, L, model)
+        self.Gobj = np.array(self.G, dtype=object).reshape(len(self.g), n + 1)
+        self.enum_free = enum_free
+        self.lp = _LP(self.G, self.g, n) if n > enum_free else None
+        self.size = np.abs(A).sum(axis=1)
+        self.rcf, self.branching, self.propagation = reduced_cost_fixing, branching, propagation
+        self.strong_cands = strong_cands
+        # node records: id -> ("B", j, id0, id1) | ("I",) | ("E",) | ("L", yq) | ("O", parent_yq)
+        # | ("P", key) (open, handed to another search)
+        self.rec: dict[int, tuple] = {}
+        self.counter = itertools.count()
+        self.nodes = 0
+        self.kinds = {"interval": 0, "enum": 0, "lp": 0, "fixed": 0, "propagated": 0, "strong": 0,
+                      "conflict": 0}
+        self.pool = ConflictPool(n, L, SCALE_BITS) if conflicts and self.lp is not None else None
+        self.cobj = [0] * n + [1]
+        self.parts = sign_parts(A)
+        self.track_pc = branching == "pseudocost"  # the gains are only needed by the pseudo-cost rule
+        self.meta: dict[int, tuple] = {}   # child id -> (parent LP value, unit, side, fractional move)
+        self.pc_sum = [np.zeros(n), np.zeros(n)]
+        self.pc_cnt = [np.zeros(n), np.zeros(n)]
+        self.best = None
+        self.roots: dict[int, object] = {}   # id of each node given from outside -> its key
+        # Every node left open at the deadline must still be bounded exactly (its parent's dual on
+        # its box, and its interval bound), so the search stops early enough for that: the cost of
+        # one such evaluation is sampled on the queue's front every few hundred nodes.
+        self.t_open = 2e-3
+
+    def root_item(self, key, bound=0, fix=None, pyq=None):
+        """A heap item for a node given from outside (the root, or an open node of another
+        search); ``self.roots`` maps its id back to ``key``."""
+        nid = next(self.counter)
+        self.roots[nid] = key
+        return (bound, nid, nid, dict(fix or {}), dict(pyq or {}))
+
+    def run(self, heap, deadline, *, max_nodes=2_000_000, progress=None, reserve=True, max_open=None):
+        """Process nodes until the heap is empty, the deadline (less, with ``reserve``, the time
+        to bound the open nodes exactly), max_nodes, or (if given) until max_open nodes are open.
+        Open nodes stay in ``heap``."""
+        A, T, model, L, n = self.A, self.T, self.model, self.L, self.n
+        Gobj, g, lp, pool, rec, counter, kinds = (self.Gobj, self.g, self.lp, self.pool, self.rec,
+                                                  self.counter, self.kinds)
+        enum_free, cobj, parts, size = self.enum_free, self.cobj, self.parts, self.size
+        branching, track_pc, meta = self.branching, self.track_pc, self.meta
+        pc_sum, pc_cnt = self.pc_sum, self.pc_cnt
+        t0 = time.perf_counter()
+        last = t0
+        dive = None
+        nodes0 = self.nodes
+        while heap or dive is not None:
             now = time.perf_counter()
-        if now > deadline - 1.5 * t_open * (len(heap) + 1) or nodes >= max_nodes:
-            break
-        if progress is not None and now - last > 5.0:
-            last = now
-            progress(f"tree: {nodes} nodes, {len(heap)} open, bound {heap[0][0]} / {L}")
-        if dive is not None:
-            bnd, _, nid, fix, pyq = dive
-            dive = None
-        else:
-            bnd, _, nid, fix, pyq = heapq.heappop(heap)
-        nodes += 1
-        if pool is not None and fix:
-            closed_by, fix, nid = _use_conflicts(pool, fix, nid, rec, counter, kinds)
-            if closed_by:
-                continue
-        free = n - len(fix)
-        if propagation and free > enum_free:
-            fixes, closed, ib = propagate(A, T, model, fix, L, parts)
-        else:
-            fixes, closed, ib = [], None, interval_bound(A, T, model, fix)
-        if ib >= L:
-            rec[nid] = ("I",)
-            kinds["interval"] += 1
-            continue
-        if fixes or closed is not None:
-            fix = dict(fix)
-            for j, keep in fixes:
-                kept, pruned = next(counter), next(counter)
-                rec[pruned] = ("I",)
-                kinds["interval"] += 1
-                rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
-                fix[j] = keep
-                nid = kept
-            kinds["propagated"] += len(fixes)
-            if closed is not None:
-                c0, c1 = next(counter), next(counter)
-                rec[c0], rec[c1] = ("I",), ("I",)
-                kinds["interval"] += 2
-                rec[nid] = ("B", closed, c0, c1)
-                continue
-            free = n - len(fix)
-        if free <= enum_free:
-            val, S = enum_bound(A, T, model, fix)
-            rec[nid] = ("E",)
-            kinds["enum"] += 1
-            if best is None or val < best[0]:
-                best = (val, tuple(S))
-            continue
-        x, y, fval, rc = lp.solve(fix)
-        yq = round_dual(y, SCALE_BITS)
-        m = meta.pop(nid, None) if track_pc else None
-        if m is not None and math.isfinite(fval):
-            pf, bj, bb, dist = m          # pseudo-cost: bound gain per unit of the branched move
-            pc_sum[bb][bj] += max(0.0, min(fval, L) - pf) / dist
-            pc_cnt[bb][bj] += 1
-        # the exact bound is evaluated only where the float numbers say it may prune a node or
-        # fix a unit; elsewhere the float value only orders the queue (open nodes are re-bounded
-        # exactly at the end)
-        cand = []
-        if reduced_cost_fixing and math.isfinite(fval):
-            want = L * (1 + 1e-9) + 2 - fval
-            cand = [j for j in range(n) if j not in fix and abs(rc[j]) >= want]
-        if fval >= L * (1 - 1e-7) - 2 or cand:
-            total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
-            B = add_box_terms(total, r, [fix.get(j, 0) for j in range(n)] + [0],
-                               [fix.get(j, 1) for j in range(n)] + [L])
-            lb = None if B is None else -((-B) >> SCALE_BITS)
-        else:
-            B = None
-            lb = int(fval) if math.isfinite(fval) else None
-        if lb is not None and lb >= L:
-            rec[nid] = ("L", yq)
-            kinds["lp"] += 1
-            if pool is not None:
-                pool.add(fix, yq, total, r, B)
-            continue
-        if B is not None and cand:
-            # reduced-cost fixing: with the same dual, the box with s_j moved to the other end has
-            # the exact bound B + |r_j|; where that reaches L the child is an lp leaf (recorded as
-            # a branch on j whose pruned side carries this dual), the other side continues
-            fixes = []
-            for j in cand:
-                rj = int(r[j])
-                if rj != 0 and -((-(B + abs(rj))) >> SCALE_BITS) >= L:
-                    fixes.append((j, 0 if rj > 0 else 1))
-                    if pool is not None:
-                        pool.add({**fix, j: 1 if rj > 0 else 0}, yq, total, r, B + abs(rj))
-            if fixes:
-                kinds["fixed"] += len(fixes)
-                fix, nid = _record_fixings(rec, counter, kinds, nid, fix,
-                                           [(j, keep, yq) for j, keep in fixes])
-                if n - len(fix) <= enum_free:
-                    dive = (bnd, nid, nid, fix, yq)
-                    continue
-        nb = max(ib, lb if lb is not None else 0, bnd)
-        if branching == "strong":
-            j, y0, y1 = _strong(lp, x, fix, size, fval, L, Gobj, g, n, strong_cands)
-            if pool is not None:
-                for b, yb in ((0, y0), (1, y1)):
-                    if yb is not None:
-                        _learn(pool, {**fix, j: b}, yb, Gobj, g, cobj, n, L)
-            if y0 is not None and y1 is not None:
-                # both children of j are lp leaves (each with its own exact dual)
-                c0, c1 = next(counter), next(counter)
-                rec[c0], rec[c1] = ("L", y0), ("L", y1)
-                kinds["lp"] += 2
-                kinds["strong"] += 1
-                rec[nid] = ("B", j, c0, c1)
-                continue
-            if y0 is not None or y1 is not None:
-                # one child of unit j is an lp leaf with its own exact dual: fix j to the other side
-                keep = 1 if y0 is not None else 0
-                kinds["strong"] += 1
-                fix, kept = _record_fixings(rec, counter, kinds, nid, fix,
-                                            [(j, keep, y0 if y0 is not None else y1)])
-                heapq.heappush(heap, (nb, kept, kept, fix, yq if lb is not None else {}))
-                continue
-        else:
-            j = _choose(x, fix, size, pc_sum, pc_cnt, branching)
-        kids = []
-        first = 1 if x[j] >= 0.5 else 0          # dive towards the LP solution
-        for b in (0, 1):
-            cid = next(counter)
-            f2 = dict(fix)
-            f2[j] = b
-            kids.append(cid)
-            item = (nb, cid, cid, f2, yq if lb is not None else {})
-            if track_pc and math.isfinite(fval):
-                meta[cid] = (fval, j, b, max(1e-6, x[j] if b == 0 else 1 - x[j]))
-            if b == first:
-                dive = item
+            if self.nodes % 256 == 0 and heap and reserve:
+                fb = heap[0]
+                ts = time.perf_counter()
+                if fb[4]:
+                    lp_leaf_bound(Gobj, g, n, L, fb[3], fb[4])
+                interval_bound(A, T, model, fb[3])
+                self.t_open = 0.5 * self.t_open + 0.5 * (time.perf_counter() - ts)
+                now = time.perf_counter()
+            slack = 1.5 * self.t_open * (len(heap) + 1) if reserve else 0.0
+            if now > deadline - slack or self.nodes - nodes0 >= max_nodes:
+                break
+            if max_open is not None and len(heap) + (dive is not None) >= max_open:
+                break
+            if progress is not None and now - last > 5.0:
+                last = now
+                progress(f"tree: {self.nodes} nodes, {len(heap)} open, bound "
+                         f"{heap[0][0] if heap else '-'} / {L}")
+            if dive is not None:
+                bnd, _, nid, fix, pyq = dive
+                dive = None
             else:
-                heapq.heappush(heap, item)
-        rec[nid] = ("B", j, kids[0], kids[1])
-    if dive is not None:
-        heap.append(dive)
-    complete = not heap
-    open_min = L
-    for bnd, _, nid, fix, pyq in heap:
-        rec[nid] = ("O", pyq)
-    # exact values of open nodes (parent's dual on the child's box) and of enum leaves
-    lower = L
-    if best is not None:
-        lower = min(lower, best[0])
-    if heap:
+                bnd, _, nid, fix, pyq = heapq.heappop(heap)
+            self.nodes += 1
+            if pool is not None and fix:
+                closed_by, fix, nid = _use_conflicts(pool, fix, nid, rec, counter, kinds)
+                if closed_by:
+                    continue
+            free = n - len(fix)
+            if self.propagation and free > enum_free:
+                fixes, closed, ib = propagate(A, T, model, fix, L, parts)
+            else:
+                fixes, closed, ib = [], None, interval_bound(A, T, model, fix)
+            if ib >= L:
+                rec[nid] = ("I",)
+                kinds["interval"] += 1
+                continue
+            if fixes or closed is not None:
+                fix = dict(fix)
+                for j, keep in fixes:
+                    kept, pruned = next(counter), next(counter)
+                    rec[pruned] = ("I",)
+                    kinds["interval"] += 1
+                    rec[nid] = ("B", j, kept, pruned) if keep == 0 else ("B", j, pruned, kept)
+                    fix[j] = keep
+                    nid = kept
+                kinds["propagated"] += len(fixes)
+                if closed is not None:
+                    c0, c1 = next(counter), next(counter)
+                    rec[c0], rec[c1] = ("I",), ("I",)
+                    kinds["interval"] += 2
+                    rec[nid] = ("B", closed, c0, c1)
+                    continue
+                free = n - len(fix)
+            if free <= enum_free:
+                val, S = enum_bound(A, T, model, fix)
+                rec[nid] = ("E",)
+                kinds["enum"] += 1
+                if self.best is None or val < self.best[0]:
+                    self.best = (val, tuple(S))
+                continue
+            x, y, fval, rc = lp.solve(fix)
+            yq = round_dual(y, SCALE_BITS)
+            m = meta.pop(nid, None) if track_pc else None
+            if m is not None and math.isfinite(fval):
+                pf, bj, bb, dist = m          # pseudo-cost: bound gain per unit of the branched move
+                pc_sum[bb][bj] += max(0.0, min(fval, L) - pf) / dist
+                pc_cnt[bb][bj] += 1
+            # the exact bound is evaluated only where the float numbers say it may prune a node or
+            # fix a unit; elsewhere the float value only orders the queue (open nodes are
+            # re-bounded exactly at the end)
+            cand = []
+            if self.rcf and math.isfinite(fval):
+                want = L * (1 + 1e-9) + 2 - fval
+                cand = [j for j in range(n) if j not in fix and abs(rc[j]) >= want]
+            if fval >= L * (1 - 1e-7) - 2 or cand:
+                total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
+                B = add_box_terms(total, r, [fix.get(j, 0) for j in range(n)] + [0],
+                                  [fix.get(j, 1) for j in range(n)] + [L])
+                lb = None if B is None else -((-B) >> SCALE_BITS)
+            else:
+                B = None
+                lb = int(fval) if math.isfinite(fval) else None
+            if lb is not None and lb >= L:
+                rec[nid] = ("L", yq)
+                kinds["lp"] += 1
+                if pool is not None:
+                    pool.add(fix, yq, total, r, B)
+                continue
+            if B is not None and cand:
+                # reduced-cost fixing: with the same dual, the box with s_j moved to the other end
+                # has the exact bound B + |r_j|; where that reaches L the child is an lp leaf
+                # (recorded as a branch on j whose pruned side carries this dual), the other side
+                # continues
+                fixes = []
+                for j in cand:
+                    rj = int(r[j])
+                    if rj != 0 and -((-(B + abs(rj))) >> SCALE_BITS) >= L:
+                        fixes.append((j, 0 if rj > 0 else 1))
+                        if pool is not None:
+                            pool.add({**fix, j: 1 if rj > 0 else 0}, yq, total, r, B + abs(rj))
+                if fixes:
+                    kinds["fixed"] += len(fixes)
+                    fix, nid = _record_fixings(rec, counter, kinds, nid, fix,
+                                               [(j, keep, yq) for j, keep in fixes])
+                    if n - len(fix) <= enum_free:
+                        dive = (bnd, nid, nid, fix, yq)
+                        continue
+            nb = max(ib, lb if lb is not None else 0, bnd)
+            if branching == "strong":
+                j, y0, y1 = _strong(lp, x, fix, size, fval, L, Gobj, g, n, self.strong_cands)
+                if pool is not None:
+                    for b, yb in ((0, y0), (1, y1)):
+                        if yb is not None:
+                            _learn(pool, {**fix, j: b}, yb, Gobj, g, cobj, n, L)
+                if y0 is not None and y1 is not None:
+                    # both children of j are lp leaves (each with its own exact dual)
+                    c0, c1 = next(counter), next(counter)
+                    rec[c0], rec[c1] = ("L", y0), ("L", y1)
+                    kinds["lp"] += 2
+                    kinds["strong"] += 1
+                    rec[nid] = ("B", j, c0, c1)
+                    continue
+                if y0 is not None or y1 is not None:
+                    # one child of unit j is an lp leaf with its own exact dual: fix j to the
+                    # other side
+                    keep = 1 if y0 is not None else 0
+                    kinds["strong"] += 1
+                    fix, kept = _record_fixings(rec, counter, kinds, nid, fix,
+                                                [(j, keep, y0 if y0 is not None else y1)])
+                    heapq.heappush(heap, (nb, kept, kept, fix, yq if lb is not None else {}))
+                    continue
+            else:
+                j = _choose(x, fix, size, pc_sum, pc_cnt, branching)
+            kids = []
+            first = 1 if x[j] >= 0.5 else 0          # dive towards the LP solution
+            for b in (0, 1):
+                cid = next(counter)
+                f2 = dict(fix)
+                f2[j] = b
+                kids.append(cid)
+                item = (nb, cid, cid, f2, yq if lb is not None else {})
+                if track_pc and math.isfinite(fval):
+                    meta[cid] = (fval, j, b, max(1e-6, x[j] if b == 0 else 1 - x[j]))
+                if b == first:
+                    dive = item
+                else:
+                    heapq.heappush(heap, item)
+            rec[nid] = ("B", j, kids[0], kids[1])
+        if dive is not None:
+            heapq.heappush(heap, dive)
+
+    def open_value(self, item) -> int:
+        """The exact bound of an open node: its parent's dual on its box, or its interval bound."""
+        _, _, _, fix, pyq = item
+        v = lp_leaf_bound(self.Gobj, self.g, self.n, self.L, fix, pyq) if pyq else None
+        return max(v if v is not None else 0, interval_bound(self.A, self.T, self.model, fix))
+
+    def close(self, heap):
+        """Record the open nodes as lp leaves with their parent's dual and return
+        (certified lower bound, preorder tree of the first root)."""
+        lower = self.L
+        if self.best is not None:
+            lower = min(lower, self.best[0])
+        for item in heap:
+            self.rec[item[2]] = ("O", item[4])
+            lower = min(lower, self.open_value(item))
+        root = min(self.roots)
+        return max(0, int(lower)), _preorder(self.rec, root)
+
+    def export(self, heap, key_of):
+        """Hand over the work of this run: for every root, its subtree (preorder) with each node
+        still open as ``["P", key]``; the open items as ``(key, bound, fix, parent_yq)``.  The
+        records are then dropped (the learned conflicts stay)."""
+        open_items = []
         for bnd, _, nid, fix, pyq in heap:
-            v = lp_leaf_bound(Gobj, g, n, L, fix, pyq) if pyq else None
-            v = max(v if v is not None else 0, interval_bound(A, T, model, fix))
-            open_min = min(open_min, v)
-        lower = min(lower, open_min)
-    tree = _preorder(rec, root)
-    return TreeResult(max(0, int(lower)), complete, L, tree, nodes=nodes, leaves=kinds,
-                      seconds=time.perf_counter() - t0, best=best)
+            key = key_of(nid)
+            self.rec[nid] = ("P", key)
+            open_items.append((key, bnd, fix, pyq))
+        subtrees = {key: _preorder(self.rec, nid) for nid, key in self.roots.items()}
+        self.rec.clear()
+        self.roots = {}
+        self.meta.clear()
+        return subtrees, open_items
 
 
 def _learn(pool, box, yq, Gobj, g, cobj, n, L):
@@ -637,6 +720,8 @@ def _preorder(rec, root):
             stack.append(r[2])
         elif r[0] in ("I", "E"):
             out.append([r[0]])
+        elif r[0] == "P":
+            out.append(["P", r[1]])
         else:   # "L" leaf or open node: both carry a dual
             out.append(["L", {str(k): int(v) for k, v in r[1].items()}])
     return out

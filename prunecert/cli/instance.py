@@ -15,6 +15,7 @@ subset achieving hi, lower_complete, exact (hi - lo <= 1e-4 hi) and the method (
 lower bound from a certified LP/interval tree, prunecert.checks.instances.neuron_milp); with --eps
 also achievable, and below the optimum still the best subset found and the certified lo.
 --certificate FILE writes a certificate that ``prunecert recheck FILE`` re-verifies.
+--workers N lets the certified tree search use N processes (the certificate is the same format).
 
 Exit code 0 achievable true, 1 achievable false, 2 undecided, 3 bad input; with --optimum and
 no --eps: 0 when the optimum is certified exactly (hi - lo <= 1e-4 hi), else 2.
@@ -45,6 +46,8 @@ def register(subparsers) -> None:
                    help="with --optimum: write a certificate for 'prunecert recheck'")
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (default 60)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="with --optimum: processes for the certified tree search (default 1)")
     p.set_defaults(func=run)
 
 
@@ -168,13 +171,15 @@ def _run_optimum(args) -> int:
     eps = None if args.eps is None else _eps(args.eps)
     if not (args.timeout > 0 and math.isfinite(args.timeout)):
         raise InputError("--timeout must be a finite number > 0")
+    if not 1 <= args.workers <= 64:
+        raise InputError(f"--workers must be from 1 to 64, got {args.workers}")
     if args.certificate:
         check_output_path(args.certificate, "--certificate")
     net = Network.from_json(args.network)
     with spinner(f"neuron optimum, n = {net.n}, d = {net.d}") as bar:
         task = bar.tasks[0].id
         res = optimum(net, timeout=args.timeout, eps=eps, certificate=bool(args.certificate),
-                      progress=lambda msg: bar.update(task, description=f"neuron optimum: {msg}"))
+                      workers=args.workers, progress=lambda msg: bar.update(task, description=f"neuron optimum: {msg}"))
     out = res.to_json()
     if args.certificate:
         if res.cert is None:

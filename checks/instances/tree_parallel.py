@@ -1,0 +1,183 @@
+"""The certified tree of :mod:`prunecert.checks.instances.neuron_tree` on several processes.
+
+Every node of the tree is an independent question ("is E(S) >= L for every subset S of this
+box?"), so the open nodes can be shared out: the main process starts the search alone until it
+has enough open nodes, then deals them (in order of their bounds, round-robin) to ``workers``
+processes, each with its own node LP and its own learned conflicts.  The work goes in rounds of
+a few seconds: each worker returns the subtrees it built under the nodes it was given, with the
+nodes still open as placeholders ``["P", key]``, and its open nodes; the main process pools them
+and deals them out again, so a worker whose share ran out gets new work at the next round.
+
+Soundness does not depend on the split: the final tree is the main process's tree with every
+placeholder replaced by the subtree grown under it (or, for a node still open at the end, by an
+lp leaf with its parent's dual, whose exact value is computed before it counts), so it is the same
+format as a one-process tree and ``prunecert recheck`` re-derives every leaf of it.  A worker that
+does not answer in time loses nothing: the nodes it held are bounded by the main process as open
+nodes.  The trees are not reproducible node for node (they depend on timing); the bound they
+certify is checked the same way.
+"""
+from __future__ import annotations
+
+import heapq
+import multiprocessing as mp
+import time
+
+from prunecert.checks.instances.neuron_tree import Search, TreeResult
+
+__all__ = ["parallel_tree", "ROUND_SECONDS", "START_SHARE"]
+
+ROUND_SECONDS = 15.0    # longest round between two deals of the open nodes
+START_SHARE = 0.05      # share of the budget the main process may search alone before dealing
+PER_WORKER = 8          # ... or until it has this many open nodes per worker
+
+
+def _worker(conn, A, T, model, L, opts):
+    """A worker process: one Search, kept across rounds (its conflicts too)."""
+    try:
+        s = Search(A, T, model, L, **opts)
+        conn.send(("ready",))
+        while True:
+            msg = conn.recv()
+            if msg[0] != "round":
+                break
+            _, tag, items, seconds, final, max_nodes = msg
+            heap = [s.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in items]
+            heapq.heapify(heap)
+            nodes0, kinds0 = s.nodes, dict(s.kinds)
+            s.run(heap, time.perf_counter() + seconds, max_nodes=max_nodes, reserve=final)
+            values = {}
+            if final:
+                # exact bound of every node left open (its parent's dual, or its interval bound)
+                values = {f"{tag}.{it[2]}": s.open_value(it) for it in heap}
+            subtrees, open_items = s.export(heap, lambda nid: f"{tag}.{nid}")
+            kinds = {k: v - kinds0.get(k, 0) for k, v in s.kinds.items()}
+            conn.send(("done", subtrees, open_items, values, s.nodes - nodes0, kinds, s.best))
+    except (EOFError, KeyboardInterrupt):
+        pass
+    except BaseException as exc:  # pragma: no cover - reported to the main process
+        try:
+            conn.send(("error", repr(exc)))
+        except Exception:
+            pass
+
+
+def _context():
+    # fork: the workers inherit the data and start at once, and no __main__ module is re-imported
+    # (spawn would re-run a user's unguarded script); spawn where fork does not exist
+    methods = mp.get_all_start_methods()
+    return mp.get_context("fork" if "fork" in methods else "spawn")
+
+
+def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int, progress,
+                  workers: int) -> TreeResult:
+    t0 = time.perf_counter()
+    deadline = t0 + timeout
+    say = progress or (lambda msg: None)
+    ctx = _context()
+    procs, conns = [], []
+    for _ in range(workers):
+        a, b = ctx.Pipe()
+        p = ctx.Process(target=_worker, args=(b, A, T, model, L, opts), daemon=True)
+        p.start()
+        b.close()
+        procs.append(p)
+        conns.append(a)
+    try:
+        return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns)
+    finally:
+        for c in conns:
+            try:
+                c.send(("stop",))
+            except (OSError, ValueError):
+                pass
+        for p in procs:
+            p.join(timeout=1.0)
+            if p.is_alive():
+                p.kill()
+                p.join()
+        for c in conns:
+            c.close()
+
+
+def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeResult:
+    main = Search(A, T, model, L, **opts)
+    heap = [main.root_item("root")]
+    # the main process searches alone until there is work to share
+    start_end = t0 + START_SHARE * (deadline - t0)
+    main.run(heap, start_end, max_nodes=max_nodes, reserve=False, max_open=PER_WORKER * len(conns))
+    nodes, kinds, best = main.nodes, dict(main.kinds), main.best
+    if not heap or deadline - time.perf_counter() < 2.0:
+        lower, tree = main.close(heap)
+        return TreeResult(lower, not heap, main.L, tree, nodes=nodes, leaves=kinds,
+                          seconds=time.perf_counter() - t0, best=best)
+    grafts, frontier = main.export(heap, lambda nid: f"m.{nid}")
+    ready = [c for c in conns if c.poll(max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))
+             and c.recv()[0] == "ready"]
+    values: dict = {}            # exact bounds of the nodes left open at the end
+    rnd = 0
+    while frontier and ready:
+        left = deadline - time.perf_counter()
+        final = left < 2.0 * ROUND_SECONDS
+        seconds = max(0.2, left - 1.0) if final else ROUND_SECONDS
+        frontier.sort(key=lambda it: it[1])
+        shares = [frontier[k::len(ready)] for k in range(len(ready))]
+        rnd += 1
+        sent = []
+        for k, (c, share) in enumerate(zip(ready, shares)):
+            if share:
+                c.send(("round", f"{rnd}.{k}", share, seconds, final,
+                        max(1, (max_nodes - nodes) // len(ready))))
+                sent.append((c, share))
+        frontier = []
+        answered = []
+        for c, share in sent:
+            wait = max(0.5, deadline - time.perf_counter() + 0.5) if final else seconds + 30.0
+            msg = c.recv() if c.poll(wait) else ("late",)
+            if msg[0] != "done":
+                # the worker is lost: its nodes are still open (bounded below by the main process)
+                say(f"tree: a worker failed ({msg[0]}{': ' + msg[1] if len(msg) > 1 else ''})")
+                frontier.extend(share)
+                continue
+            answered.append(c)
+            _, subtrees, open_items, vals, dn, dk, wbest = msg
+            grafts.update(subtrees)
+            frontier.extend(open_items)
+            values.update(vals)
+            nodes += dn
+            for k2, v in dk.items():
+                kinds[k2] = kinds.get(k2, 0) + v
+            if wbest is not None and (best is None or wbest[0] < best[0]):
+                best = wbest
+        ready = answered
+        low = min((it[1] for it in frontier), default=L)
+        say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")
+        if final or nodes >= max_nodes:
+            break
+    # assemble: every placeholder becomes its subtree, or an lp leaf with its parent's dual
+    lower = int(L) if best is None else min(int(L), best[0])
+    pending = {}
+    for key, bnd, fix, pyq in frontier:
+        if key not in values:
+            values[key] = main.open_value((bnd, 0, 0, fix, pyq))
+        lower = min(lower, values[key])
+        pending[key] = pyq
+    tree = _expand("root", grafts, pending)
+    return TreeResult(max(0, int(lower)), not frontier, main.L, tree, nodes=nodes, leaves=kinds,
+                      seconds=time.perf_counter() - t0, best=best)
+
+
+def _expand(key, grafts, pending) -> list:
+    """The preorder tree under ``key`` with every placeholder filled in."""
+    out = []
+    stack = [iter(grafts[key])]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif entry[0] != "P":
+            out.append(entry)
+        elif entry[1] in grafts:
+            stack.append(iter(grafts[entry[1]]))
+        else:
+            out.append(["L", {str(k): int(v) for k, v in pending[entry[1]].items()}])
+    return out

@@ -291,6 +291,21 @@ class _LP:
         rc = np.array(sol.col_dual[:n]) * self.sc
         return np.array(sol.col_value[:n]), list(sol.row_dual), val, rc
 
+    def value(self, fix: dict) -> float:
+        """Only the objective value (integer units) of the relaxation with these fixings; the
+        dual of that solve is then :meth:`row_dual`."""
+        n = self.n
+        lo = np.zeros(n + 1)
+        up = np.append(np.ones(n), self.inf)
+        for j, b in fix.items():
+            lo[j] = up[j] = float(b)
+        self.h.changeColsBounds(n + 1, self.idx, lo, up)
+        self.h.run()
+        return self.h.getInfo().objective_function_value * self.sc
+
+    def row_dual(self) -> list:
+        return list(self.h.getSolution().row_dual)
+
 
 def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
     """ceil of the exact weak-duality bound at a node (None = -inf)."""
@@ -332,8 +347,8 @@ def _choose(x, fix, size, pc_sum, pc_cnt, rule: str) -> int:
 def _strong(lp, x, fix, size, fval, L, Gobj, g, n, k):
     """Strong branching on the k best ``fracsize`` candidates: both children's LPs are solved
     (at most STRONG_ITERATIONS simplex iterations each: a score, not a bound).  Returns
-    (j, y0, y1): the unit to branch on and, for each child s_j = b, the rounded dual that proves
-    it an lp leaf by its own exact bound, or None.  (Reliability branching -- pseudo-costs once a
+    (j, p0, p1): the unit to branch on and, for each child s_j = b, the proof (see
+    :func:`_strong_scan`) that makes it an lp leaf by its own exact bound, or None.  (Reliability branching -- pseudo-costs once a
     unit has a few strong-branching observations -- was measured on a width-128 network: 7x the
     nodes but a weaker bound after 300 s, so it is not offered.)"""
     free = np.ones(n, dtype=bool)
@@ -355,24 +370,30 @@ def _strong(lp, x, fix, size, fval, L, Gobj, g, n, k):
 
 
 def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
+    """Returns (j, p0, p1): p_b = (yq, total, r, B) when child s_j = b is proved an lp leaf by its
+    own rounded dual yq (total, r: its exact reduced costs, B its exact scaled bound on the child's
+    box -- kept for the conflict it teaches)."""
     best, best_j = -1.0, order[0]
+    cobj = [0] * n + [1]
     for j in order:
-        gains, duals = [], []
+        gains, proofs = [], []
         for b in (0, 1):
             f2 = dict(fix)
             f2[j] = b
-            _, y, v, _ = lp.solve(f2)
-            yq = round_dual(y, SCALE_BITS)
+            v = lp.value(f2)
             if math.isfinite(v) and v >= L * (1 - 1e-7) - 2:
-                lb = lp_leaf_bound(Gobj, g, n, L, f2, yq)
-                if lb is not None and lb >= L:
-                    duals.append(yq)
+                yq = round_dual(lp.row_dual(), SCALE_BITS)
+                total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
+                B = add_box_terms(total, r, [f2.get(i, 0) for i in range(n)] + [0],
+                                  [f2.get(i, 1) for i in range(n)] + [L])
+                if B is not None and -((-B) >> SCALE_BITS) >= L:
+                    proofs.append((yq, total, r, B))
                     gains.append(None)
                     continue
-            duals.append(None)
+            proofs.append(None)
             gains.append(max(0.0, min(v, L) - base) if math.isfinite(v) else 0.0)
-        if duals[0] is not None or duals[1] is not None:
-            return j, duals[0], duals[1]
+        if proofs[0] is not None or proofs[1] is not None:
+            return j, proofs[0], proofs[1]
         sc = max(gains[0], 1e-6 * L) * max(gains[1], 1e-6 * L)
         if sc > best:
             best, best_j = sc, j
@@ -590,11 +611,13 @@ class Search:
                         continue
             nb = max(ib, lb if lb is not None else 0, bnd)
             if branching == "strong":
-                j, y0, y1 = _strong(lp, x, fix, size, fval, L, Gobj, g, n, self.strong_cands)
+                j, p0, p1 = _strong(lp, x, fix, size, fval, L, Gobj, g, n, self.strong_cands)
                 if pool is not None:
-                    for b, yb in ((0, y0), (1, y1)):
-                        if yb is not None:
-                            _learn(pool, {**fix, j: b}, yb, Gobj, g, cobj, n, L)
+                    for b, pb in ((0, p0), (1, p1)):
+                        if pb is not None:
+                            pool.add({**fix, j: b}, *pb)
+                y0 = None if p0 is None else p0[0]
+                y1 = None if p1 is None else p1[0]
                 if y0 is not None and y1 is not None:
                     # both children of j are lp leaves (each with its own exact dual)
                     c0, c1 = next(counter), next(counter)
@@ -664,15 +687,6 @@ class Search:
         self.roots = {}
         self.meta.clear()
         return subtrees, open_items
-
-
-def _learn(pool, box, yq, Gobj, g, cobj, n, L):
-    """Add the conflict of an lp leaf proved on ``box`` by dual yq (see tree_conflicts)."""
-    total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
-    B = add_box_terms(total, r, [box.get(j, 0) for j in range(n)] + [0],
-                      [box.get(j, 1) for j in range(n)] + [L])
-    if B is not None:
-        pool.add(box, yq, total, r, B)
 
 
 def _use_conflicts(pool, fix, nid, rec, counter, kinds):

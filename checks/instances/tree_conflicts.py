@@ -53,17 +53,15 @@ def generalise(fix: dict, r, B: int, L: int, scale_bits: int) -> dict:
 class ConflictPool:
     """At most ``cap`` conflicts (oldest overwritten), each with the dual that proves it."""
 
-    def __init__(self, n: int, L: int, scale_bits: int, cap: int | None = None, max_size: int | None = None):
+    def __init__(self, n: int, L: int, scale_bits: int):
         self.n, self.L, self.k = n, L, scale_bits
-        self.cap = CAP if cap is None else cap
-        self.max_size = MAX_SIZE if max_size is None else max_size
-        cap = self.cap
+        self.cap = cap = CAP
+        self.max_size = MAX_SIZE
         self.M1 = np.zeros((cap, n), dtype=np.float32)   # literal s_j = 1
         self.M0 = np.zeros((cap, n), dtype=np.float32)   # literal s_j = 0
         self.size = np.full(cap, np.inf, dtype=np.float32)
         self.proof: list = [None] * cap                  # (yq, total, r)
         self.count = 0                                   # conflicts ever added
-        self.used = 0
 
     def add(self, fix: dict, yq: dict, total: int, r, B: int) -> None:
         lits = generalise(fix, r, B, self.L, self.k)
@@ -101,7 +99,6 @@ class ConflictPool:
         short = self.size[:m] - (M1 @ f1 + M0 @ f0)       # literals of the conflict not met
         for slot in np.flatnonzero(short == 0):
             if self._proves(int(slot), fix):
-                self.used += 1
                 return "leaf", self.proof[int(slot)][0]
         near = np.flatnonzero(short == 1)
         if near.size:
@@ -120,5 +117,4 @@ class ConflictPool:
                 if self._proves(slot, pruned):
                     out.append((j, 1 - b, self.proof[slot][0]))
                     taken.add(j)
-                    self.used += 1
         return "fix", out

@@ -52,3 +52,20 @@ def test_optimum_bad_usage(tmp_path, capsys):
     assert run(capsys, ["instance", str(net), "--mode", "neuron"])[0] == 3
     assert run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--certificate",
                         str(tmp_path / "no" / "c.json")])[0] == 3
+
+
+def test_optimum_on_two_processes_rechecks(tmp_path, capsys):
+    """--workers 2: the tree is searched by two processes; the certificate is the same format and
+    re-checks; a bad worker count is exit 3."""
+    net = tmp_path / "net.json"
+    sample(24, 2, seed=3, dist="uniform").save(net)
+    cert = tmp_path / "cert.json"
+    code, out, _ = run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--json",
+                                "--timeout", "40", "--workers", "2", "--certificate", str(cert)])
+    res = json.loads(out)
+    assert res["tree"]["workers"] == 2 and res["lower_complete"] and code == 0
+    code, out, _ = run(capsys, ["recheck", str(cert), "--json"])
+    assert code == 0 and json.loads(out)["ok"]
+    for bad in ("0", "-3", "65"):
+        code, _, err = run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--workers", bad])
+        assert code == 3 and "--workers" in err and "Traceback" not in err

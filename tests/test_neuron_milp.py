@@ -324,19 +324,29 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     assert walked == short.lower
 
 
-def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch):
-    """A worker that dies mid-run: its nodes are bounded by the main process as open nodes, so
-    the answer is a (smaller) certified bound, never a proof of what nobody searched."""
+def _failing_worker(conn, *args):
+    conn.send(("ready",))
+    conn.recv()
+    conn.send(("error", "RuntimeError('failed for the test')"))
+
+
+def _dying_worker(conn, *args):
+    import os
+
+    conn.send(("ready",))
+    conn.recv()
+    os._exit(1)
+
+
+@pytest.mark.parametrize("dying", [_failing_worker, _dying_worker])
+def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch, dying):
+    """A worker that fails or dies mid-run: its nodes are bounded by the main process as open
+    nodes, so the answer is a (smaller) certified bound, never a proof of what nobody searched."""
     import time
 
     from prunecert.checks.instances import tree_parallel
     from prunecert.checks.instances.neuron_certificate import _walk
     from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
-
-    def dying(conn, *args):
-        conn.send(("ready",))
-        conn.recv()
-        conn.send(("error", "RuntimeError('killed for the test')"))
 
     monkeypatch.setattr(tree_parallel, "_worker", dying)
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 1)     # deal after the first node

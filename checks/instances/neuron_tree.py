@@ -39,6 +39,10 @@ meeting all but one has that unit fixed the other way (recorded like reduced-cos
 use is evaluated exactly on the box it closes.  On the gaussian-3 width-128 point set this took
 the tree from 64% of the goal in 60 s to 83%, and from 81% in 300 s to 95.5% in 240 s.
 
+*Several processes* (``workers > 1``, :mod:`prunecert.checks.instances.tree_parallel`): the open
+nodes of a :class:`Search` are dealt out to worker processes in rounds and their subtrees grafted
+back; the tree is the same format.
+
 A leaf's certified value is min(L, bound) for lp leaves and the bound itself otherwise; the search
 proves ``min_S E(S) >= min over leaves``.  Nodes left open at the deadline are recorded as lp
 leaves with their parent's dual (still valid on the smaller box), so a partial tree is still a
@@ -348,9 +352,10 @@ def _strong(lp, x, fix, size, fval, L, Gobj, g, n, k):
     """Strong branching on the k best ``fracsize`` candidates: both children's LPs are solved
     (at most STRONG_ITERATIONS simplex iterations each: a score, not a bound).  Returns
     (j, p0, p1): the unit to branch on and, for each child s_j = b, the proof (see
-    :func:`_strong_scan`) that makes it an lp leaf by its own exact bound, or None.  (Reliability branching -- pseudo-costs once a
-    unit has a few strong-branching observations -- was measured on a width-128 network: 7x the
-    nodes but a weaker bound after 300 s, so it is not offered.)"""
+    :func:`_strong_scan`) that makes it an lp leaf by its own exact bound, or None.
+    (Reliability branching -- pseudo-costs once a unit has a few strong-branching observations --
+    was measured on a width-128 network: 7x the nodes but a weaker bound after 300 s, so it is
+    not offered.)"""
     free = np.ones(n, dtype=bool)
     if fix:
         free[list(fix)] = False

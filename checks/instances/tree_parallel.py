@@ -111,14 +111,14 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         return TreeResult(lower, not heap, main.L, tree, nodes=nodes, leaves=kinds,
                           seconds=time.perf_counter() - t0, best=best)
     grafts, frontier = main.export(heap, lambda nid: f"m.{nid}")
-    ready = [c for c in conns if c.poll(max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))
-             and c.recv()[0] == "ready"]
+    ready = [c for c in conns
+             if _receive(c, max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))[0] == "ready"]
     values: dict = {}            # exact bounds of the nodes left open at the end
     rnd = 0
     while frontier and ready:
         left = deadline - time.perf_counter()
         final = left < 2.0 * ROUND_SECONDS
-        seconds = max(0.2, left - 1.0) if final else ROUND_SECONDS
+        seconds = max(0.2, left - 1.5) if final else ROUND_SECONDS
         frontier.sort(key=lambda it: it[1])
         shares = [frontier[k::len(ready)] for k in range(len(ready))]
         rnd += 1
@@ -131,8 +131,9 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         frontier = []
         answered = []
         for c, share in sent:
-            wait = max(0.5, deadline - time.perf_counter() + 0.5) if final else seconds + 30.0
-            msg = c.recv() if c.poll(wait) else ("late",)
+            # a late or dead worker costs nothing but its share, which stays open (bounded here)
+            end = deadline + 2.0 if final else min(time.perf_counter() + seconds + 30.0, deadline + 0.5)
+            msg = _receive(c, max(0.5, end - time.perf_counter()))
             if msg[0] != "done":
                 # the worker is lost: its nodes are still open (bounded below by the main process)
                 say(f"tree: a worker failed ({msg[0]}{': ' + msg[1] if len(msg) > 1 else ''})")
@@ -164,6 +165,15 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
     tree = _expand("root", grafts, pending)
     return TreeResult(max(0, int(lower)), not frontier, main.L, tree, nodes=nodes, leaves=kinds,
                       seconds=time.perf_counter() - t0, best=best)
+
+
+def _receive(conn, wait: float) -> tuple:
+    """The worker's next message, or ("late",) / ("lost",) if none comes in ``wait`` seconds or
+    the worker is gone."""
+    try:
+        return conn.recv() if conn.poll(wait) else ("late",)
+    except (EOFError, OSError):
+        return ("lost",)
 
 
 def _expand(key, grafts, pending) -> list:

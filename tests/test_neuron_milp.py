@@ -22,6 +22,28 @@ def _brute(net):
     return best
 
 
+def _random_instance(seed, n, P, model=None):
+    """Random integer data (A, T), the model (alternating with the seed unless given) and the
+    exact optimum by plain enumeration."""
+    rng = np.random.default_rng(seed)
+    model = model or "AB"[seed % 2]
+    A = rng.integers(-1000, 1000, size=(n, P))
+    T = rng.integers(0, 1500, size=P)
+    return A, T, model, neuron_enum.minmax_plain(A, T, model).value
+
+
+def _walked(tree, A, T, model, L):
+    """The bound the certificate's independent walker re-derives from a tree."""
+    import time
+
+    from prunecert.checks.instances.neuron_certificate import _walk
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
+
+    n, P = A.shape
+    return _walk(tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, L,
+                 *lp_rows(A, T, L, model), SCALE_BITS, time.perf_counter() + 60)
+
+
 @pytest.mark.parametrize("seed,model,dist", [(1, "B", "gaussian"), (2, "A", "uniform"), (3, "B", "uniform")])
 def test_optimum_brackets_brute_force(seed, model, dist):
     net = sample(6, 2, seed=seed, model=model, dist=dist)
@@ -84,17 +106,7 @@ def test_conflicts_close_nodes_and_the_tree_still_rechecks(seed):
     """Learned conflicts (an lp leaf's dual, generalised to the fixings it needs) close or shrink
     other nodes; every such leaf is re-derived by the certificate walker, and the bound is the
     exact enumeration value with and without them."""
-    import time
-
-    from prunecert.checks.instances.neuron_certificate import _walk
-    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
-
-    rng = np.random.default_rng(300 + seed)
-    n, P = 17, 14
-    model = "AB"[seed % 2]
-    A = rng.integers(-1000, 1000, size=(n, P))
-    T = rng.integers(0, 1500, size=P)
-    exact = neuron_enum.minmax_plain(A, T, model).value
+    A, T, model, exact = _random_instance(300 + seed, 17, 14, "AB"[seed % 2])
     L = exact
     on = certified_tree(A, T, model, L, enum_free=2, timeout=60, branching="fracsize",
                         propagation=False, reduced_cost_fixing=False)
@@ -102,10 +114,7 @@ def test_conflicts_close_nodes_and_the_tree_still_rechecks(seed):
                          propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert on.complete and off.complete and on.lower == off.lower == exact
     assert on.leaves["conflict"] > 0 and off.leaves["conflict"] == 0
-    rows, rhs = lp_rows(A, T, L, model)
-    walked = _walk(on.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, L,
-                   rows, rhs, SCALE_BITS, time.perf_counter() + 60)
-    assert walked == exact
+    assert _walked(on.tree, A, T, model, L) == exact
 
 
 def test_a_generalised_conflict_is_still_proved_by_its_dual_and_only_drops_free_losses():
@@ -293,35 +302,21 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     """Open nodes dealt to worker processes in short rounds: the assembled tree (placeholders
     replaced by the workers' subtrees) is re-derived by the certificate walker, and the bound is
     the exact enumeration value, as with one process."""
-    import time
-
     from prunecert.checks.instances import tree_parallel
-    from prunecert.checks.instances.neuron_certificate import _walk
-    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
 
     monkeypatch.setattr(tree_parallel, "ROUND_SECONDS", 0.05)   # many rounds, many deals
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
-    rng = np.random.default_rng(500 + seed)
-    n, P = 18, 14
-    model = "AB"[seed % 2]
-    A = rng.integers(-1000, 1000, size=(n, P))
-    T = rng.integers(0, 1500, size=P)
-    exact = neuron_enum.minmax_plain(A, T, model).value
-    rows, rhs = lp_rows(A, T, exact, model)
+    A, T, model, exact = _random_instance(500 + seed, 18, 14, "AB"[seed % 2])
     tr = certified_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2)
     assert tr.complete and tr.lower == exact
     assert not any(e[0] == "P" for e in tr.tree)
-    walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, exact,
-                   rows, rhs, SCALE_BITS, time.perf_counter() + 60)
-    assert walked == exact
+    assert _walked(tr.tree, A, T, model, exact) == exact
     # cut short: the nodes still open become leaves with their parent's dual, and the bound the
     # walker re-derives is the (smaller) one reported
     short = certified_tree(A, T, model, exact + 1, enum_free=2, timeout=0.6, branching="fracsize",
                            workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert short.lower <= exact
-    walked = _walk(short.tree, [int(a) for a in A.flat], [int(t) for t in T], model, n, P, exact + 1,
-                   *lp_rows(A, T, exact + 1, model), SCALE_BITS, time.perf_counter() + 60)
-    assert walked == short.lower
+    assert _walked(short.tree, A, T, model, exact + 1) == short.lower
 
 
 def _failing_worker(conn, *args):
@@ -342,25 +337,15 @@ def _dying_worker(conn, *args):
 def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch, dying):
     """A worker that fails or dies mid-run: its nodes are bounded by the main process as open
     nodes, so the answer is a (smaller) certified bound, never a proof of what nobody searched."""
-    import time
-
     from prunecert.checks.instances import tree_parallel
-    from prunecert.checks.instances.neuron_certificate import _walk
-    from prunecert.checks.instances.neuron_tree import SCALE_BITS, lp_rows
 
     monkeypatch.setattr(tree_parallel, "_worker", dying)
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 1)     # deal after the first node
-    rng = np.random.default_rng(7)
-    n, P = 18, 14
-    A = rng.integers(-1000, 1000, size=(n, P))
-    T = rng.integers(0, 1500, size=P)
-    exact = neuron_enum.minmax_plain(A, T, "B").value
-    tr = certified_tree(A, T, "B", exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
+    A, T, model, exact = _random_instance(7, 18, 14, "B")
+    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
                         propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert not tr.complete and tr.lower <= exact
-    walked = _walk(tr.tree, [int(a) for a in A.flat], [int(t) for t in T], "B", n, P, exact,
-                   *lp_rows(A, T, exact, "B"), SCALE_BITS, time.perf_counter() + 60)
-    assert walked == tr.lower
+    assert _walked(tr.tree, A, T, model, exact) == tr.lower
 
 
 def test_workers_must_be_a_small_positive_integer():

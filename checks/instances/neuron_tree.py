@@ -281,7 +281,8 @@ class _LP:
         bound is re-derived from the rounded dual whatever HiGHS returns."""
         self.h.setOptionValue("simplex_iteration_limit", 2**31 - 1 if iterations is None else int(iterations))
 
-    def solve(self, fix: dict):
+    def _run(self, fix: dict) -> None:
+        """Solve the relaxation with these units fixed (the others in [0, 1])."""
         n = self.n
         lo = np.zeros(n + 1)
         up = np.append(np.ones(n), self.inf)
@@ -289,6 +290,10 @@ class _LP:
             lo[j] = up[j] = float(b)
         self.h.changeColsBounds(n + 1, self.idx, lo, up)
         self.h.run()
+
+    def solve(self, fix: dict):
+        n = self.n
+        self._run(fix)
         sol = self.h.getSolution()
         val = self.h.getInfo().objective_function_value * self.sc
         # reduced costs in integer units (the e column is unscaled, the rows are divided by sc)
@@ -298,13 +303,7 @@ class _LP:
     def value(self, fix: dict) -> float:
         """Only the objective value (integer units) of the relaxation with these fixings; the
         dual of that solve is then :meth:`row_dual`."""
-        n = self.n
-        lo = np.zeros(n + 1)
-        up = np.append(np.ones(n), self.inf)
-        for j, b in fix.items():
-            lo[j] = up[j] = float(b)
-        self.h.changeColsBounds(n + 1, self.idx, lo, up)
-        self.h.run()
+        self._run(fix)
         return self.h.getInfo().objective_function_value * self.sc
 
     def row_dual(self) -> list:

@@ -333,10 +333,15 @@ def _dying_worker(conn, *args):
     os._exit(1)
 
 
-@pytest.mark.parametrize("dying", [_failing_worker, _dying_worker])
-def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch, dying):
-    """A worker that fails or dies mid-run: its nodes are bounded by the main process as open
-    nodes, so the answer is a (smaller) certified bound, never a proof of what nobody searched."""
+def _silent_worker(conn, *args):
+    pass                       # exits at once: never ready
+
+
+@pytest.mark.parametrize("dying", [_failing_worker, _dying_worker, _silent_worker])
+def test_a_lost_worker_leaves_its_nodes_to_the_main_process(monkeypatch, dying):
+    """Workers that fail, die mid-run or never start: the nodes they held are still open, so
+    the main process bounds them -- and, with time left and no worker, searches them itself.
+    Never a proof of what nobody searched: the walker re-derives the bound reported."""
     from prunecert.checks.instances import tree_parallel
 
     monkeypatch.setattr(tree_parallel, "_worker", dying)
@@ -344,8 +349,14 @@ def test_a_lost_worker_leaves_its_nodes_open_not_proved(monkeypatch, dying):
     A, T, model, exact = _random_instance(7, 18, 14, "B")
     tr = certified_tree(A, T, model, exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
                         propagation=False, reduced_cost_fixing=False, conflicts=False)
-    assert not tr.complete and tr.lower <= exact
-    assert _walked(tr.tree, A, T, model, exact) == tr.lower
+    assert tr.complete and tr.lower == exact
+    assert _walked(tr.tree, A, T, model, exact) == exact
+    # with no time left for the main process to go on, the bound is a partial one
+    monkeypatch.setattr(tree_parallel, "START_SHARE", 0.999)
+    short = certified_tree(A, T, model, exact + 1, enum_free=2, timeout=0.8, branching="fracsize",
+                           workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
+    assert short.lower <= exact
+    assert _walked(short.tree, A, T, model, exact + 1) == short.lower
 
 
 def test_workers_must_be_a_small_positive_integer():

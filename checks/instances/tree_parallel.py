@@ -13,7 +13,7 @@ placeholder replaced by the subtree grown under it (or, for a node still open at
 lp leaf with its parent's dual, whose exact value is computed before it counts), so it is the same
 format as a one-process tree and ``prunecert recheck`` re-derives every leaf of it.  A worker that
 does not answer in time loses nothing: the nodes it held are bounded by the main process as open
-nodes.  The trees are not reproducible node for node (they depend on timing); the bound they
+nodes, and when no worker is left the main process searches them itself.  The trees are not reproducible node for node (they depend on timing); the bound they
 certify is checked the same way.
 """
 from __future__ import annotations
@@ -154,6 +154,21 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")
         if final or nodes >= max_nodes:
             break
+    if frontier and not ready and deadline - time.perf_counter() > 1.0:
+        # no worker left (none started, or all failed): the main process goes on alone
+        say("tree: no worker process answers; searching in this process")
+        nodes0, kinds0 = main.nodes, dict(main.kinds)
+        heap = [main.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in frontier]
+        heapq.heapify(heap)
+        main.run(heap, deadline, max_nodes=max(1, max_nodes - nodes), progress=say, reserve=True)
+        values.update({f"m2.{it[2]}": main.open_value(it) for it in heap})
+        subtrees, frontier = main.export(heap, lambda nid: f"m2.{nid}")
+        grafts.update(subtrees)
+        nodes += main.nodes - nodes0
+        for k2, v in main.kinds.items():
+            kinds[k2] = kinds.get(k2, 0) + v - kinds0.get(k2, 0)
+        if main.best is not None and (best is None or main.best[0] < best[0]):
+            best = main.best
     # assemble: every placeholder becomes its subtree, or an lp leaf with its parent's dual
     lower = int(L) if best is None else min(int(L), best[0])
     pending = {}

@@ -41,17 +41,7 @@ def _worker(conn, A, T, model, L, opts):
             if msg[0] != "round":
                 break
             _, tag, items, seconds, final, max_nodes = msg
-            heap = [s.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in items]
-            heapq.heapify(heap)
-            nodes0, kinds0 = s.nodes, dict(s.kinds)
-            s.run(heap, time.perf_counter() + seconds, max_nodes=max_nodes, reserve=final)
-            values = {}
-            if final:
-                # exact bound of every node left open (its parent's dual, or its interval bound)
-                values = {f"{tag}.{it[2]}": s.open_value(it) for it in heap}
-            subtrees, open_items = s.export(heap, lambda nid: f"{tag}.{nid}")
-            kinds = {k: v - kinds0.get(k, 0) for k, v in s.kinds.items()}
-            conn.send(("done", subtrees, open_items, values, s.nodes - nodes0, kinds, s.best))
+            conn.send(("done",) + _round(s, tag, items, time.perf_counter() + seconds, final, max_nodes))
     except (EOFError, KeyboardInterrupt):
         pass
     except BaseException as exc:  # pragma: no cover - reported to the main process
@@ -59,6 +49,21 @@ def _worker(conn, A, T, model, L, opts):
             conn.send(("error", repr(exc)))
         except Exception:
             pass
+
+
+def _round(s: Search, tag: str, items, deadline: float, final: bool, max_nodes: int, progress=None):
+    """Search the given open nodes until the deadline; returns (subtrees, open items, exact
+    values of the open items if final, nodes, leaf kinds, best enum leaf).  Keys of new open
+    nodes are ``tag.id``."""
+    heap = [s.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in items]
+    heapq.heapify(heap)
+    nodes0, kinds0 = s.nodes, dict(s.kinds)
+    s.run(heap, deadline, max_nodes=max_nodes, reserve=final, progress=progress)
+    # the exact bound of every node left open (its parent's dual, or its interval bound)
+    values = {f"{tag}.{it[2]}": s.open_value(it) for it in heap} if final else {}
+    subtrees, open_items = s.export(heap, lambda nid: f"{tag}.{nid}")
+    kinds = {k: v - kinds0.get(k, 0) for k, v in s.kinds.items()}
+    return subtrees, open_items, values, s.nodes - nodes0, kinds, s.best
 
 
 def _context():
@@ -114,6 +119,19 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
     ready = [c for c in conns
              if _receive(c, max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))[0] == "ready"]
     values: dict = {}            # exact bounds of the nodes left open at the end
+
+    def absorb(res):
+        nonlocal nodes, best
+        subtrees, open_items, vals, dn, dk, wbest = res
+        grafts.update(subtrees)
+        frontier.extend(open_items)
+        values.update(vals)
+        nodes += dn
+        for k2, v in dk.items():
+            kinds[k2] = kinds.get(k2, 0) + v
+        if wbest is not None and (best is None or wbest[0] < best[0]):
+            best = wbest
+
     rnd = 0
     while frontier and ready:
         left = deadline - time.perf_counter()
@@ -135,20 +153,11 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
             end = deadline + 2.0 if final else min(time.perf_counter() + seconds + 30.0, deadline + 0.5)
             msg = _receive(c, max(0.5, end - time.perf_counter()))
             if msg[0] != "done":
-                # the worker is lost: its nodes are still open (bounded below by the main process)
                 say(f"tree: a worker failed ({msg[0]}{': ' + msg[1] if len(msg) > 1 else ''})")
                 frontier.extend(share)
                 continue
             answered.append(c)
-            _, subtrees, open_items, vals, dn, dk, wbest = msg
-            grafts.update(subtrees)
-            frontier.extend(open_items)
-            values.update(vals)
-            nodes += dn
-            for k2, v in dk.items():
-                kinds[k2] = kinds.get(k2, 0) + v
-            if wbest is not None and (best is None or wbest[0] < best[0]):
-                best = wbest
+            absorb(msg[1:])
         ready = answered
         low = min((it[1] for it in frontier), default=L)
         say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")
@@ -157,18 +166,8 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
     if frontier and not ready and deadline - time.perf_counter() > 1.0:
         # no worker left (none started, or all failed): the main process goes on alone
         say("tree: no worker process answers; searching in this process")
-        nodes0, kinds0 = main.nodes, dict(main.kinds)
-        heap = [main.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in frontier]
-        heapq.heapify(heap)
-        main.run(heap, deadline, max_nodes=max(1, max_nodes - nodes), progress=say, reserve=True)
-        values.update({f"m2.{it[2]}": main.open_value(it) for it in heap})
-        subtrees, frontier = main.export(heap, lambda nid: f"m2.{nid}")
-        grafts.update(subtrees)
-        nodes += main.nodes - nodes0
-        for k2, v in main.kinds.items():
-            kinds[k2] = kinds.get(k2, 0) + v - kinds0.get(k2, 0)
-        if main.best is not None and (best is None or main.best[0] < best[0]):
-            best = main.best
+        items, frontier = frontier, []
+        absorb(_round(main, "m2", items, deadline, True, max(1, max_nodes - nodes), progress=say))
     # assemble: every placeholder becomes its subtree, or an lp leaf with its parent's dual
     lower = int(L) if best is None else min(int(L), best[0])
     pending = {}

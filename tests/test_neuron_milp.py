@@ -307,8 +307,13 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     monkeypatch.setattr(tree_parallel, "ROUND_SECONDS", 0.05)   # many rounds, many deals
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
     A, T, model, exact = _random_instance(500 + seed, 18, 14, "AB"[seed % 2])
-    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2)
+    said = []
+    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2,
+                        progress=said.append)
     assert tr.complete and tr.lower == exact
+    # a worker given nothing in one round (fewer open nodes than workers) stays for the next
+    rounds = [m for m in said if m.endswith("processes)")]
+    assert all(m.endswith("(2 processes)") for m in rounds)
     assert not any(e[0] == "P" for e in tr.tree)
     assert _walked(tr.tree, A, T, model, exact) == exact
     # cut short: the nodes still open become leaves with their parent's dual, and the bound the

@@ -140,14 +140,15 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         frontier.sort(key=lambda it: it[1])
         shares = [frontier[k::len(ready)] for k in range(len(ready))]
         rnd += 1
-        sent = []
+        sent, answered = [], []
         for k, (c, share) in enumerate(zip(ready, shares)):
             if share:
                 c.send(("round", f"{rnd}.{k}", share, seconds, final,
                         max(1, (max_nodes - nodes) // len(ready))))
                 sent.append((c, share))
+            else:
+                answered.append(c)         # nothing for it this round: still ready for the next
         frontier = []
-        answered = []
         for c, share in sent:
             # a late or dead worker costs nothing but its share, which stays open (bounded here)
             end = deadline + 2.0 if final else min(time.perf_counter() + seconds + 30.0, deadline + 0.5)

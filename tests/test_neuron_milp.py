@@ -10,6 +10,7 @@ from prunecert.checks.instances.network import sample
 from prunecert.checks.instances.neuron_certificate import digest, recheck
 from prunecert.checks.instances.neuron_milp import optimum, width_point
 from prunecert.checks.instances.neuron_tree import certified_tree
+from prunecert.checks.instances.tree_parallel import search_tree
 from prunecert.checks.instances.superror import sup_error
 
 
@@ -308,7 +309,7 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
     A, T, model, exact = _random_instance(500 + seed, 18, 14, "AB"[seed % 2])
     said = []
-    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2,
+    tr = search_tree(A, T, model, exact, enum_free=2, timeout=60, branching="strong", workers=2,
                         progress=said.append)
     assert tr.complete and tr.lower == exact
     # a worker given nothing in one round (fewer open nodes than workers) stays for the next
@@ -318,8 +319,8 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     assert _walked(tr.tree, A, T, model, exact) == exact
     # cut short: the nodes still open become leaves with their parent's dual, and the bound the
     # walker re-derives is the (smaller) one reported
-    short = certified_tree(A, T, model, exact + 1, enum_free=2, timeout=0.6, branching="fracsize",
-                           workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
+    short = search_tree(A, T, model, exact + 1, enum_free=2, timeout=0.6, branching="fracsize",
+                        workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert short.lower <= exact
     assert _walked(short.tree, A, T, model, exact + 1) == short.lower
 
@@ -352,14 +353,14 @@ def test_a_lost_worker_leaves_its_nodes_to_the_main_process(monkeypatch, dying):
     monkeypatch.setattr(tree_parallel, "_worker", dying)
     monkeypatch.setattr(tree_parallel, "PER_WORKER", 1)     # deal after the first node
     A, T, model, exact = _random_instance(7, 18, 14, "B")
-    tr = certified_tree(A, T, model, exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
+    tr = search_tree(A, T, model, exact, enum_free=2, timeout=20, branching="fracsize", workers=2,
                         propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert tr.complete and tr.lower == exact
     assert _walked(tr.tree, A, T, model, exact) == exact
     # with no time left for the main process to go on, the bound is a partial one
     monkeypatch.setattr(tree_parallel, "START_SHARE", 0.999)
-    short = certified_tree(A, T, model, exact + 1, enum_free=2, timeout=0.8, branching="fracsize",
-                           workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
+    short = search_tree(A, T, model, exact + 1, enum_free=2, timeout=0.8, branching="fracsize",
+                        workers=2, propagation=False, reduced_cost_fixing=False, conflicts=False)
     assert short.lower <= exact
     assert _walked(short.tree, A, T, model, exact + 1) == short.lower
 
@@ -371,7 +372,7 @@ def test_workers_must_be_a_small_positive_integer():
     T = np.array([1, 1])
     for bad in (0, -1, 65, 1.5, True):
         with pytest.raises(ValueError):
-            certified_tree(A, T, "B", 1, workers=bad)
+            search_tree(A, T, "B", 1, workers=bad)
     net = sample(4, 2, seed=1)
     for bad in (0, 2.0, True):
         with pytest.raises(InputError):

@@ -33,7 +33,7 @@ from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import Network, prefix
 from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
 from prunecert.checks.instances.highs_mip import highs_minmax, minmax_guarded
-from prunecert.checks.instances.neuron_tree import certified_tree
+from prunecert.checks.instances.tree_parallel import search_tree
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
 __all__ = ["MilpResult", "optimum", "highs_minmax", "width_point", "default_points", "kink_directions", "arc_fill"]
@@ -273,8 +273,8 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         # eps, is tried first on a quarter of the budget (any P gives a valid lower bound)
         L = data.to_units(q_eps) + data.margin + 1
         say(f"trying to prove OPT > eps on the starting {len(pts)} points")
-        t_ = certified_tree(data.A, data.T, net.model, L, timeout=max(0.5, 0.25 * timeout), progress=say,
-                            branching=branching, workers=workers)
+        t_ = search_tree(data.A, data.T, net.model, L, timeout=max(0.5, 0.25 * timeout), progress=say,
+                         branching=branching, workers=workers)
         if t_.best is not None:
             certify_sup(tuple(t_.best[1]))
         if t_.complete and lower_from_int(data, t_.lower) > q_eps:
@@ -338,8 +338,8 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         L = data.to_units(goal) + data.margin + 1
         left = max(0.5, deadline - time.perf_counter())
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
-        tr = certified_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
-                            workers=workers)
+        tr = search_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
+                         workers=workers)
         lo = lower_from_int(data, tr.lower)
         lower_complete = tr.complete
         tree_info = _tree_info(tr, L, data.K, branching, workers)

@@ -39,7 +39,7 @@ meeting all but one has that unit fixed the other way (recorded like reduced-cos
 use is evaluated exactly on the box it closes.  On the gaussian-3 width-128 point set this took
 the tree from 64% of the goal in 60 s to 83%, and from 81% in 300 s to 95.5% in 240 s.
 
-*Several processes* (``workers > 1``, :mod:`prunecert.checks.instances.tree_parallel`): the open
+*Several processes* (:func:`prunecert.checks.instances.tree_parallel.search_tree`): the open
 nodes of a :class:`Search` are dealt out to worker processes in rounds and their subtrees grafted
 back; the tree is the same format.
 
@@ -407,33 +407,16 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
 def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
                    enum_free: int = ENUM_FREE, progress=None,
                    reduced_cost_fixing: bool = True, branching: str = "fracsize",
-                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True,
-                   workers: int = 1) -> TreeResult:
-    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time).
-    branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`).
-    workers > 1: after a short serial start the open nodes are shared out to that many processes
-    in rounds (:mod:`prunecert.checks.instances.tree_parallel`); the tree is the same format."""
+                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True) -> TreeResult:
+    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time), in
+    this process (several: :func:`prunecert.checks.instances.tree_parallel.search_tree`).
+    branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`)."""
     if branching not in ("fracsize", "pseudocost", "strong"):
         raise ValueError(f"unknown branching rule {branching!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
-        raise ValueError("workers must be an integer from 1 to 64")
-    opts = dict(enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing, branching=branching,
-                propagation=propagation, strong_cands=strong_cands, conflicts=conflicts)
-    if workers > 1:
-        import multiprocessing
-
-        if multiprocessing.current_process().daemon:
-            # a daemonic process (a pool or sweep worker) may not start processes: search here
-            if progress is not None:
-                progress("tree: in a daemonic process, searching with one process")
-            return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
-                                  progress=progress, **opts)
-        from prunecert.checks.instances.tree_parallel import parallel_tree
-
-        return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
-                             progress=progress, workers=workers)
     t0 = time.perf_counter()
-    s = Search(A, T, model, L, **opts)
+    s = Search(A, T, model, L, enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing,
+               branching=branching, propagation=propagation, strong_cands=strong_cands,
+               conflicts=conflicts)
     heap = [s.root_item("root")]
     s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True)
     lower, tree = s.close(heap)

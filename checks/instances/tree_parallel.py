@@ -22,13 +22,33 @@ import heapq
 import multiprocessing as mp
 import time
 
-from prunecert.checks.instances.neuron_tree import Search, TreeResult
+from prunecert.checks.instances.neuron_tree import Search, TreeResult, certified_tree
 
-__all__ = ["parallel_tree", "ROUND_SECONDS", "START_SHARE"]
+__all__ = ["search_tree", "parallel_tree", "ROUND_SECONDS", "START_SHARE"]
 
 ROUND_SECONDS = 15.0    # longest round between two deals of the open nodes
 START_SHARE = 0.05      # share of the budget the main process may search alone before dealing
 PER_WORKER = 8          # ... or until it has this many open nodes per worker
+
+
+def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 60.0,
+                max_nodes: int = 2_000_000, progress=None, **opts) -> TreeResult:
+    """:func:`prunecert.checks.instances.neuron_tree.certified_tree` (same options) on
+    ``workers`` processes; 1 = in this process."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ValueError("workers must be an integer from 1 to 64")
+    if opts.get("branching", "fracsize") not in ("fracsize", "pseudocost", "strong"):
+        raise ValueError(f"unknown branching rule {opts['branching']!r}")
+    if workers > 1 and mp.current_process().daemon:
+        # a daemonic process (a pool or sweep worker) may not start processes: search here
+        if progress is not None:
+            progress("tree: in a daemonic process, searching with one process")
+        workers = 1
+    if workers == 1:
+        return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
+                              progress=progress, **opts)
+    return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
+                         progress=progress, workers=workers)
 
 
 def _worker(conn, A, T, model, L, opts):

@@ -310,6 +310,15 @@ class _LP:
         return list(self.h.getSolution().row_dual)
 
 
+def box_proof(Gobj, g, n, L, fix, yq):
+    """(total, r, B) of dual yq on the node box of ``fix``: its exact reduced costs (scaled by
+    2^SCALE_BITS) and the exact scaled weak-duality bound B (None = -inf)."""
+    total, r = reduced_costs_fast(Gobj, g, [0] * n + [1], yq, SCALE_BITS)
+    B = add_box_terms(total, r, [fix.get(j, 0) for j in range(n)] + [0],
+                      [fix.get(j, 1) for j in range(n)] + [L])
+    return total, r, B
+
+
 def lp_leaf_bound(Gobj, g, n, L, fix, yq, scale_bits=SCALE_BITS):
     """ceil of the exact weak-duality bound at a node (None = -inf)."""
     c = [0] * n + [1]
@@ -378,7 +387,6 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
     own rounded dual yq (total, r: its exact reduced costs, B its exact scaled bound on the child's
     box -- kept for the conflict it teaches)."""
     best, best_j = -1.0, order[0]
-    cobj = [0] * n + [1]
     for j in order:
         gains, proofs = [], []
         for b in (0, 1):
@@ -387,9 +395,7 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
             v = lp.value(f2)
             if math.isfinite(v) and v >= L * (1 - 1e-7) - 2:
                 yq = round_dual(lp.row_dual(), SCALE_BITS)
-                total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
-                B = add_box_terms(total, r, [f2.get(i, 0) for i in range(n)] + [0],
-                                  [f2.get(i, 1) for i in range(n)] + [L])
+                total, r, B = box_proof(Gobj, g, n, L, f2, yq)
                 if B is not None and -((-B) >> SCALE_BITS) >= L:
                     proofs.append((yq, total, r, B))
                     gains.append(None)
@@ -453,7 +459,6 @@ class Search:
         self.kinds = {"interval": 0, "enum": 0, "lp": 0, "fixed": 0, "propagated": 0, "strong": 0,
                       "conflict": 0}
         self.pool = ConflictPool(n, L, SCALE_BITS) if conflicts and self.lp is not None else None
-        self.cobj = [0] * n + [1]
         self.parts = sign_parts(A)
         self.track_pc = branching == "pseudocost"  # the gains are only needed by the pseudo-cost rule
         self.meta: dict[int, tuple] = {}   # child id -> (parent LP value, unit, side, fractional move)
@@ -480,7 +485,7 @@ class Search:
         A, T, model, L, n = self.A, self.T, self.model, self.L, self.n
         Gobj, g, lp, pool, rec, counter, kinds = (self.Gobj, self.g, self.lp, self.pool, self.rec,
                                                   self.counter, self.kinds)
-        enum_free, cobj, parts, size = self.enum_free, self.cobj, self.parts, self.size
+        enum_free, parts, size = self.enum_free, self.parts, self.size
         branching, track_pc, meta = self.branching, self.track_pc, self.meta
         pc_sum, pc_cnt = self.pc_sum, self.pc_cnt
         t0 = time.perf_counter()
@@ -564,9 +569,7 @@ class Search:
                 want = L * (1 + 1e-9) + 2 - fval
                 cand = [j for j in range(n) if j not in fix and abs(rc[j]) >= want]
             if fval >= L * (1 - 1e-7) - 2 or cand:
-                total, r = reduced_costs_fast(Gobj, g, cobj, yq, SCALE_BITS)
-                B = add_box_terms(total, r, [fix.get(j, 0) for j in range(n)] + [0],
-                                  [fix.get(j, 1) for j in range(n)] + [L])
+                total, r, B = box_proof(Gobj, g, n, L, fix, yq)
                 lb = None if B is None else -((-B) >> SCALE_BITS)
             else:
                 B = None

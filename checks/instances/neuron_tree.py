@@ -70,6 +70,10 @@ __all__ = ["TreeResult", "Search", "lp_rows", "certified_tree", "ENUM_FREE", "SC
 ENUM_FREE = 10          # nodes with at most this many free units are enumerated exactly
 STRONG_ITERATIONS = 30  # simplex iteration cap of a strong-branching solve (0: none)
 SCALE_BITS = 40
+LAZY_ROWS = True        # the node LP holds only recently binding rows (see _LP)
+SEPARATION_ROUNDS = 8   # re-solves after adding violated rows, per LP call
+SEPARATION_ROWS = 32    # most violated rows added per re-solve
+DROP_EVERY = 64         # LP calls between removals of rows unused since the last removal
 
 
 _BANNER_SHOWN = False
@@ -242,9 +246,18 @@ class TreeResult:
 
 
 class _LP:
-    """The node relaxation in HiGHS (floats: only to obtain duals)."""
+    """The node relaxation in HiGHS (floats: only to obtain duals).
 
-    def __init__(self, G, g, n):
+    *Lazy rows*: HiGHS holds only the rows that have been binding lately.  After a solve the
+    float solution is checked against every row; violated ones join and the LP is solved again
+    (up to SEPARATION_ROUNDS times), and every DROP_EVERY solves the rows whose slack stayed
+    basic (dual zero) since the last drop leave.  Soundness does not depend on it: a dual is
+    returned for all rows (zero on the rows HiGHS does not hold), and every bound is re-derived
+    exactly from the rounded dual on the full row set; fewer rows only make a bound weaker.
+    What it buys: the fixed cost of a HiGHS 1.16 ``run()`` grows with the number of nonzeros
+    (it re-assesses the matrix on every call), and the simplex works on fewer rows."""
+
+    def __init__(self, G, g, n, lazy: bool | None = None):
         import highspy
 
         self.hs = highspy
@@ -255,15 +268,13 @@ class _LP:
         sc = max(1.0, float(max((abs(v) for v in g), default=1)))
         Gs = Gf / sc
         Gs[:, n] = Gf[:, n]
+        self.Gs = Gs
+        self.gs = np.array([float(v) / sc for v in g])
+        self.lazy = LAZY_ROWS if lazy is None else bool(lazy)
         h = quiet_highs()
         inf = highspy.kHighsInf
         h.addVars(n + 1, np.zeros(n + 1), np.append(np.ones(n), inf))
         h.changeColCost(n, 1.0)
-        import scipy.sparse as sp
-
-        R = sp.csr_matrix(Gs)
-        h.addRows(m, np.array([float(v) / sc for v in g]), np.full(m, inf), R.nnz,
-                  R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
         h.setOptionValue("threads", 1)     # a quarter of the fixed cost of a run() is thread set-up
@@ -274,22 +285,85 @@ class _LP:
         self.sc = sc
         self.idx = np.arange(n + 1, dtype=np.int32)
         self.inf = inf
+        self.rows = np.zeros(0, dtype=np.int64)     # global index of each row HiGHS holds
+        self.held = np.zeros(m, dtype=bool)
+        self.used = np.zeros(0, dtype=bool)         # held row with a nonzero dual since last drop
+        self.solves = 0
+        self._add(np.arange(m))
+        self.capped = False
+
+    def _add(self, rows) -> None:
+        import scipy.sparse as sp
+
+        rows = np.asarray(rows, dtype=np.int64)
+        R = sp.csr_matrix(self.Gs[rows])
+        k = len(rows)
+        self.h.addRows(k, self.gs[rows], np.full(k, self.inf), R.nnz,
+                       R.indptr[:-1].astype(np.int32), R.indices.astype(np.int32), R.data)
+        self.rows = np.concatenate([self.rows, rows])
+        self.used = np.concatenate([self.used, np.ones(k, dtype=bool)])
+        self.held[rows] = True
+
+    def _drop(self) -> None:
+        """Remove the held rows whose dual stayed zero since the last drop and whose slack is
+        basic now (so HiGHS keeps its basis)."""
+        basis = self.h.getBasis()
+        basic = np.array([s == self.hs.HighsBasisStatus.kBasic for s in basis.row_status], dtype=bool)
+        if len(basic) != len(self.rows):
+            return
+        out = np.flatnonzero(~self.used & basic)
+        if len(out):
+            self.h.deleteRows(len(out), out.astype(np.int32))
+            keep = np.ones(len(self.rows), dtype=bool)
+            keep[out] = False
+            self.held[self.rows[out]] = False
+            self.rows = self.rows[keep]
+        self.used = np.zeros(len(self.rows), dtype=bool)
 
     def limit(self, iterations: int | None):
         """Cap the simplex iterations of the following solves (None: no cap).  A capped solve is
         only a score for strong branching; a bound taken from it is still exact, because every
         bound is re-derived from the rounded dual whatever HiGHS returns."""
+        self.capped = iterations is not None
         self.h.setOptionValue("simplex_iteration_limit", 2**31 - 1 if iterations is None else int(iterations))
 
     def _run(self, fix: dict) -> None:
-        """Solve the relaxation with these units fixed (the others in [0, 1])."""
+        """Solve the relaxation with these units fixed (the others in [0, 1]), adding violated
+        rows (see the class docstring)."""
         n = self.n
         lo = np.zeros(n + 1)
         up = np.append(np.ones(n), self.inf)
         for j, b in fix.items():
             lo[j] = up[j] = float(b)
-        self.h.changeColsBounds(n + 1, self.idx, lo, up)
-        self.h.run()
+        h = self.h
+        self.solves += 1
+        if self.lazy and self.solves % DROP_EVERY == 0:
+            self._drop()                   # before the solve: its solution is read afterwards
+        h.changeColsBounds(n + 1, self.idx, lo, up)
+        h.run()
+        if not self.lazy:
+            return
+        for _ in range(SEPARATION_ROUNDS):
+            if h.getModelStatus() != self.hs.HighsModelStatus.kOptimal:
+                break
+            x = np.asarray(h.getSolution().col_value)
+            viol = self.gs - self.Gs @ x
+            viol[self.held] = 0.0
+            bad = np.flatnonzero(viol > 1e-9)
+            if not len(bad):
+                break
+            if len(bad) > SEPARATION_ROWS:
+                bad = bad[np.argsort(-viol[bad])[:SEPARATION_ROWS]]
+            self._add(bad)
+            h.run()
+
+    def _duals(self) -> np.ndarray:
+        y = np.asarray(self.h.getSolution().row_dual, dtype=float)
+        if self.lazy:
+            self.used |= y != 0.0
+        full = np.zeros(self.m)
+        full[self.rows] = y
+        return full
 
     def solve(self, fix: dict):
         n = self.n
@@ -298,7 +372,7 @@ class _LP:
         val = self.h.getInfo().objective_function_value * self.sc
         # reduced costs in integer units (the e column is unscaled, the rows are divided by sc)
         rc = np.array(sol.col_dual[:n]) * self.sc
-        return np.array(sol.col_value[:n]), list(sol.row_dual), val, rc
+        return np.array(sol.col_value[:n]), self._duals(), val, rc
 
     def value(self, fix: dict) -> float:
         """Only the objective value (integer units) of the relaxation with these fixings; the
@@ -306,8 +380,8 @@ class _LP:
         self._run(fix)
         return self.h.getInfo().objective_function_value * self.sc
 
-    def row_dual(self) -> list:
-        return list(self.h.getSolution().row_dual)
+    def row_dual(self) -> np.ndarray:
+        return self._duals()
 
 
 def box_proof(Gobj, g, n, L, fix, yq):

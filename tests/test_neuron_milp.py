@@ -325,6 +325,23 @@ def test_the_tree_on_two_processes_gives_the_exact_value_and_a_tree_that_recheck
     assert _walked(short.tree, A, T, model, exact + 1) == short.lower
 
 
+def test_a_worker_out_of_nodes_ends_the_round_for_the_others(monkeypatch):
+    """Rounds far longer than the whole search: without the early end, the first deal would be
+    the only round (each worker finishing its share); with it, the first worker to run dry ends
+    the round and the open nodes are dealt again.  The tree is still exact and re-derived."""
+    from prunecert.checks.instances import tree_parallel
+
+    monkeypatch.setattr(tree_parallel, "ROUND_SECONDS", 100.0)
+    monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
+    A, T, model, exact = _random_instance(3, 22, 16, "B")
+    said = []
+    tr = search_tree(A, T, model, exact, enum_free=2, timeout=300, branching="fracsize", workers=2,
+                     progress=said.append)
+    assert tr.complete and tr.lower == exact
+    assert len([m for m in said if m.endswith("processes)")]) >= 2
+    assert _walked(tr.tree, A, T, model, exact) == exact
+
+
 def _failing_worker(conn, *args):
     conn.send(("ready",))
     conn.recv()

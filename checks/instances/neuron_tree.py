@@ -552,10 +552,11 @@ class Search:
         self.roots[nid] = key
         return (bound, nid, nid, dict(fix or {}), dict(pyq or {}))
 
-    def run(self, heap, deadline, *, max_nodes=2_000_000, progress=None, reserve=True, max_open=None):
+    def run(self, heap, deadline, *, max_nodes=2_000_000, progress=None, reserve=True, max_open=None,
+            stop=None):
         """Process nodes until the heap is empty, the deadline (less, with ``reserve``, the time
-        to bound the open nodes exactly), max_nodes, or (if given) until max_open nodes are open.
-        Open nodes stay in ``heap``."""
+        to bound the open nodes exactly), max_nodes, (if given) until max_open nodes are open, or
+        until ``stop()`` (if given, asked before each node) says so.  Open nodes stay in ``heap``."""
         A, T, model, L, n = self.A, self.T, self.model, self.L, self.n
         Gobj, g, lp, pool, rec, counter, kinds = (self.Gobj, self.g, self.lp, self.pool, self.rec,
                                                   self.counter, self.kinds)
@@ -580,6 +581,8 @@ class Search:
             if now > deadline - slack or self.nodes - nodes0 >= max_nodes:
                 break
             if max_open is not None and len(heap) + (dive is not None) >= max_open:
+                break
+            if stop is not None and stop():
                 break
             if progress is not None and now - last > 5.0:
                 last = now

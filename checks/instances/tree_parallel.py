@@ -6,7 +6,8 @@ has enough open nodes, then deals them (in order of their bounds, round-robin) t
 processes, each with its own node LP and its own learned conflicts.  The work goes in rounds of
 a few seconds: each worker returns the subtrees it built under the nodes it was given, with the
 nodes still open as placeholders ``["P", key]``, and its open nodes; the main process pools them
-and deals them out again, so a worker whose share ran out gets new work at the next round.
+and deals them out again.  When one worker runs out of nodes, the others are told to end the
+round there (except in the last round), so no core waits for the rest of a round.
 
 Soundness does not depend on the split: the final tree is the main process's tree with every
 placeholder replaced by the subtree grown under it (or, for a node still open at the end, by an
@@ -21,6 +22,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing as mp
 import time
+from multiprocessing.connection import wait as mp_wait
 
 from prunecert.checks.instances.neuron_tree import Search, TreeResult, certified_tree
 
@@ -58,10 +60,15 @@ def _worker(conn, A, T, model, L, opts):
         conn.send(("ready",))
         while True:
             msg = conn.recv()
+            if msg[0] == "yield":
+                continue               # meant for a round that had already ended
             if msg[0] != "round":
                 break
             _, tag, items, seconds, final, max_nodes = msg
-            conn.send(("done",) + _round(s, tag, items, time.perf_counter() + seconds, final, max_nodes))
+            # in a round that is not the last, a message from the main process (a "yield": another
+            # worker ran out of nodes) ends the round early, so the open nodes are dealt out again
+            conn.send(("done",) + _round(s, tag, items, time.perf_counter() + seconds, final, max_nodes,
+                                         stop=None if final else conn.poll))
     except (EOFError, KeyboardInterrupt):
         pass
     except BaseException as exc:  # pragma: no cover - reported to the main process
@@ -71,14 +78,15 @@ def _worker(conn, A, T, model, L, opts):
             pass
 
 
-def _round(s: Search, tag: str, items, deadline: float, final: bool, max_nodes: int, progress=None):
-    """Search the given open nodes until the deadline; returns (subtrees, open items, exact
-    values of the open items if final, nodes, leaf kinds, best enum leaf).  Keys of new open
-    nodes are ``tag.id``."""
+def _round(s: Search, tag: str, items, deadline: float, final: bool, max_nodes: int, progress=None,
+           stop=None):
+    """Search the given open nodes until the deadline (or ``stop()``); returns (subtrees, open
+    items, exact values of the open items if final, nodes, leaf kinds, best enum leaf).  Keys of
+    new open nodes are ``tag.id``."""
     heap = [s.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in items]
     heapq.heapify(heap)
     nodes0, kinds0 = s.nodes, dict(s.kinds)
-    s.run(heap, deadline, max_nodes=max_nodes, reserve=final, progress=progress)
+    s.run(heap, deadline, max_nodes=max_nodes, reserve=final, progress=progress, stop=stop)
     # the exact bound of every node left open (its parent's dual, or its interval bound)
     values = {f"{tag}.{it[2]}": s.open_value(it) for it in heap} if final else {}
     subtrees, open_items = s.export(heap, lambda nid: f"{tag}.{nid}")
@@ -159,6 +167,8 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         seconds = max(0.2, left - 1.5) if final else ROUND_SECONDS
         frontier.sort(key=lambda it: it[1])
         shares = [frontier[k::len(ready)] for k in range(len(ready))]
+        if not final and not all(shares):
+            seconds = min(seconds, 1.0)    # some worker has nothing: deal again soon
         rnd += 1
         sent, answered = [], []
         for k, (c, share) in enumerate(zip(ready, shares)):
@@ -169,16 +179,34 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
             else:
                 answered.append(c)         # nothing for it this round: still ready for the next
         frontier = []
-        for c, share in sent:
-            # a late or dead worker costs nothing but its share, which stays open (bounded here)
-            end = deadline + 2.0 if final else min(time.perf_counter() + seconds + 30.0, deadline + 0.5)
-            msg = _receive(c, max(0.5, end - time.perf_counter()))
-            if msg[0] != "done":
-                say(f"tree: a worker failed ({msg[0]}{': ' + msg[1] if len(msg) > 1 else ''})")
-                frontier.extend(share)
-                continue
-            answered.append(c)
-            absorb(msg[1:])
+        # a late or dead worker costs nothing but its share, which stays open (bounded here)
+        end = deadline + 2.0 if final else min(time.perf_counter() + seconds + 30.0, deadline + 0.5)
+        waiting = dict(sent)
+        told = False
+        while waiting:
+            got = mp_wait(list(waiting), timeout=max(0.0, end - time.perf_counter()))
+            if not got:
+                break
+            for c in got:
+                share = waiting.pop(c)
+                msg = _receive(c, 0.0)
+                if msg[0] != "done":
+                    say(f"tree: a worker failed ({msg[0]}{': ' + msg[1] if len(msg) > 1 else ''})")
+                    frontier.extend(share)
+                    continue
+                answered.append(c)
+                absorb(msg[1:])
+            if waiting and not told and not final:
+                # a worker ran out of nodes: end the round for the others, so that it gets work
+                told = True
+                for c in waiting:
+                    try:
+                        c.send(("yield",))
+                    except (OSError, ValueError):
+                        pass
+        for c, share in waiting.items():
+            say("tree: a worker failed (late)")
+            frontier.extend(share)
         ready = answered
         low = min((it[1] for it in frontier), default=L)
         say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")

@@ -155,6 +155,30 @@ def test_a_generalised_conflict_is_still_proved_by_its_dual_and_only_drops_free_
     assert found > 0
 
 
+def test_conflicts_learned_by_one_search_close_the_same_boxes_in_another():
+    """What one process learns (drain) is used by another on the same data (extend): a node
+    meeting a passed-on conflict is closed by that conflict's own dual, checked exactly there."""
+    import time
+
+    from prunecert.checks.instances.neuron_tree import SCALE_BITS, Search
+    from prunecert.checks.instances.tree_conflicts import ConflictPool
+
+    A, T, model, exact = _random_instance(21, 20, 14, "B")
+    s = Search(A, T, model, exact, enum_free=2, branching="strong")
+    s.pool.keep_log()
+    heap = [s.root_item("root")]
+    s.run(heap, time.perf_counter() + 30, reserve=False)
+    items = s.pool.drain()
+    assert items and s.pool.drain() == []
+    other = ConflictPool(s.n, s.L, SCALE_BITS)
+    other.extend(items)
+    duals = [proof[0] for _, proof in items]
+    for lits, proof in items[:25]:
+        kind, res = other.scan(lits)       # (scan re-evaluates the dual exactly on the box)
+        assert kind == "leaf" and any(res is y for y in duals)
+    assert ConflictPool(s.n, s.L, SCALE_BITS).scan(items[0][0]) == ("fix", [])
+
+
 def test_partial_tree_is_still_a_lower_bound():
     rng = np.random.default_rng(7)
     A = rng.integers(-1000, 1000, size=(14, 9))

@@ -62,18 +62,42 @@ class ConflictPool:
         self.size = np.full(cap, np.inf, dtype=np.float32)
         self.proof: list = [None] * cap                  # (yq, total, r)
         self.count = 0                                   # conflicts ever added
+        self.log: list | None = None                     # learned here since drain(), if kept
 
     def add(self, fix: dict, yq: dict, total: int, r, B: int) -> None:
         lits = generalise(fix, r, B, self.L, self.k)
         if not lits or len(lits) > self.max_size:
             return
+        if self.log is not None:
+            self.log.append((lits, (yq, total, r)))
+        self._put(lits, (yq, total, r))
+
+    def keep_log(self) -> None:
+        """From now on, record the conflicts learned here, for :meth:`drain`."""
+        if self.log is None:
+            self.log = []
+
+    def drain(self) -> list:
+        """The conflicts learned here since the last call, as ``(literals, proof)`` pairs to
+        hand to another pool's :meth:`extend`."""
+        out, self.log = (self.log or []), ([] if self.log is not None else None)
+        return out
+
+    def extend(self, items) -> None:
+        """Conflicts learned by another search on the same data (same rows, same L).  They are
+        used like this pool's own: every use is re-evaluated exactly on the box it closes."""
+        for lits, proof in items:
+            if lits and len(lits) <= self.max_size:
+                self._put(lits, proof)
+
+    def _put(self, lits: dict, proof) -> None:
         slot = self.count % self.cap
         self.M1[slot] = 0
         self.M0[slot] = 0
         for j, b in lits.items():
             (self.M1 if b else self.M0)[slot, j] = 1
         self.size[slot] = len(lits)
-        self.proof[slot] = (yq, total, r)
+        self.proof[slot] = proof
         self.count += 1
 
     def _proves(self, slot: int, fix: dict) -> bool:

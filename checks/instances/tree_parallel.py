@@ -3,7 +3,9 @@
 Every node of the tree is an independent question ("is E(S) >= L for every subset S of this
 box?"), so the open nodes can be shared out: the main process starts the search alone until it
 has enough open nodes, then deals them (in order of their bounds, round-robin) to ``workers``
-processes, each with its own node LP and its own learned conflicts.  The work goes in rounds of
+processes, each with its own node LP and its own learned conflicts (passed on to the others with
+their next round: all processes work on the same data, and every use of a conflict is
+re-evaluated exactly).  The work goes in rounds of
 a few seconds: each worker returns the subtrees it built under the nodes it was given, with the
 nodes still open as placeholders ``["P", key]``, and its open nodes; the main process pools them
 and deals them out again.  When one worker runs out of nodes, the others are told to end the
@@ -57,6 +59,8 @@ def _worker(conn, A, T, model, L, opts):
     """A worker process: one Search, kept across rounds (its conflicts too)."""
     try:
         s = Search(A, T, model, L, **opts)
+        if s.pool is not None:
+            s.pool.keep_log()
         conn.send(("ready",))
         while True:
             msg = conn.recv()
@@ -64,7 +68,9 @@ def _worker(conn, A, T, model, L, opts):
                 continue               # meant for a round that had already ended
             if msg[0] != "round":
                 break
-            _, tag, items, seconds, final, max_nodes = msg
+            _, tag, items, seconds, final, max_nodes, shared = msg
+            if s.pool is not None:
+                s.pool.extend(shared)      # what the other processes learned since
             # in a round that is not the last, a message from the main process (a "yield": another
             # worker ran out of nodes) ends the round early, so the open nodes are dealt out again
             conn.send(("done",) + _round(s, tag, items, time.perf_counter() + seconds, final, max_nodes,
@@ -81,8 +87,8 @@ def _worker(conn, A, T, model, L, opts):
 def _round(s: Search, tag: str, items, deadline: float, final: bool, max_nodes: int, progress=None,
            stop=None):
     """Search the given open nodes until the deadline (or ``stop()``); returns (subtrees, open
-    items, exact values of the open items if final, nodes, leaf kinds, best enum leaf).  Keys of
-    new open nodes are ``tag.id``."""
+    items, exact values of the open items if final, nodes, leaf kinds, best enum leaf, the
+    conflicts learned).  Keys of new open nodes are ``tag.id``."""
     heap = [s.root_item(key, bnd, fix, pyq) for key, bnd, fix, pyq in items]
     heapq.heapify(heap)
     nodes0, kinds0 = s.nodes, dict(s.kinds)
@@ -91,7 +97,8 @@ def _round(s: Search, tag: str, items, deadline: float, final: bool, max_nodes: 
     values = {f"{tag}.{it[2]}": s.open_value(it) for it in heap} if final else {}
     subtrees, open_items = s.export(heap, lambda nid: f"{tag}.{nid}")
     kinds = {k: v - kinds0.get(k, 0) for k, v in s.kinds.items()}
-    return subtrees, open_items, values, s.nodes - nodes0, kinds, s.best
+    learned = s.pool.drain() if s.pool is not None else []
+    return subtrees, open_items, values, s.nodes - nodes0, kinds, s.best, learned
 
 
 def _context():
@@ -134,6 +141,8 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
 
 def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeResult:
     main = Search(A, T, model, L, **opts)
+    if main.pool is not None:
+        main.pool.keep_log()
     heap = [main.root_item("root")]
     # the main process searches alone until there is work to share
     start_end = t0 + START_SHARE * (deadline - t0)
@@ -147,10 +156,16 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
     ready = [c for c in conns
              if _receive(c, max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))[0] == "ready"]
     values: dict = {}            # exact bounds of the nodes left open at the end
+    # conflicts learned by one process, to be passed to the others with their next round
+    start = main.pool.drain() if main.pool is not None else []
+    outbox = {c: list(start) for c in ready}
 
-    def absorb(res):
+    def absorb(res, source=None):
         nonlocal nodes, best
-        subtrees, open_items, vals, dn, dk, wbest = res
+        subtrees, open_items, vals, dn, dk, wbest, learned = res
+        for c in ready:                # (a process that failed gets nothing more)
+            if c is not source:
+                outbox[c].extend(learned)
         grafts.update(subtrees)
         frontier.extend(open_items)
         values.update(vals)
@@ -174,7 +189,8 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         for k, (c, share) in enumerate(zip(ready, shares)):
             if share:
                 c.send(("round", f"{rnd}.{k}", share, seconds, final,
-                        max(1, (max_nodes - nodes) // len(ready))))
+                        max(1, (max_nodes - nodes) // len(ready)), outbox[c]))
+                outbox[c] = []
                 sent.append((c, share))
             else:
                 answered.append(c)         # nothing for it this round: still ready for the next
@@ -195,7 +211,7 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
                     frontier.extend(share)
                     continue
                 answered.append(c)
-                absorb(msg[1:])
+                absorb(msg[1:], c)
             if waiting and not told and not final:
                 # a worker ran out of nodes: end the round for the others, so that it gets work
                 told = True

@@ -308,6 +308,41 @@ def test_highs_round_in_a_child_process_gives_the_same_answer_and_is_killed_when
     assert S is None and status.startswith("killed")
 
 
+def test_an_unfinished_highs_round_goes_on_beside_the_tree(monkeypatch):
+    """The last HiGHS round stopped at its limit (faked here, with a poor subset): HiGHS goes
+    on in a child process while the tree runs, and its answer is read and certified.  The
+    result is still exact and its certificate re-checks."""
+    import time
+
+    from prunecert.checks.instances import neuron_milp
+    from prunecert.checks.instances.neuron_subset import best_error
+
+    net = sample(14, 2, seed=4, dist="gaussian")
+    exact = best_error(net, timeout=30)
+    worst = tuple(range(net.n))
+    monkeypatch.setattr(neuron_milp.neuron_enum, "local_search",
+                        lambda *a, **k: (0, list(worst)))
+    monkeypatch.setattr(neuron_milp, "minmax_guarded",
+                        lambda *a, **k: (worst, 0.0, 0.0, "HighsModelStatus.kTimeLimit"))
+    monkeypatch.setattr(neuron_milp, "BESIDE_MIN_SECONDS", 0.0)
+    real_tree = neuron_milp.search_tree
+
+    def slow_tree(*a, **k):
+        time.sleep(3.0)                    # the child's answer is there when the tree ends
+        return real_tree(*a, **k)
+
+    monkeypatch.setattr(neuron_milp, "search_tree", slow_tree)
+    r = optimum(net, timeout=30, beside=True)
+    side = r.highs["beside_tree"]
+    assert "Optimal" in side["status"]
+    assert exact.lower_complete and r.lower_complete
+    assert side["value"] == pytest.approx(float(exact.hi), rel=1e-3)
+    assert r.lo <= exact.hi <= r.hi and r.hi - r.lo <= r.hi / 10**4
+    assert recheck(r.cert)["ok"]
+    # not asked for: no round beside the tree
+    assert "beside_tree" not in optimum(net, timeout=30, beside=False).highs
+
+
 @pytest.mark.parametrize("seed,model", [(1, "B"), (2, "A")])
 def test_eps_a_hair_either_side_of_the_optimum(seed, model):
     """Just below the brute-force optimum 'OPT > eps' may be proved but never 'OPT <= eps'; just

@@ -16,12 +16,13 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 
 import numpy as np
 
 from prunecert.checks.instances.neuron_tree import quiet_highs
 
-__all__ = ["highs_minmax", "minmax_guarded", "IN_PROCESS_BELOW", "GRACE"]
+__all__ = ["highs_minmax", "minmax_guarded", "HighsRound", "IN_PROCESS_BELOW", "GRACE"]
 
 IN_PROCESS_BELOW = 5.0   # seconds: rounds with a shorter limit run in this process
 GRACE = 3.0              # seconds past the limit before the child is killed
@@ -100,25 +101,50 @@ def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: 
     seconds of wall-clock time."""
     if timeout < IN_PROCESS_BELOW:
         return highs_minmax(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips)
-    payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
-                            "sub_mips": bool(sub_mips),
-                            "incumbent": None if incumbent is None else tuple(incumbent)})
-    # the child sees the same import path as this process (a source checkout works too)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    try:
-        out, _ = proc.communicate(payload, timeout=float(timeout) + GRACE + STARTUP)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        return None, None, None, "killed: HiGHS did not stop at its time limit"
-    if proc.returncode != 0 or not out:
-        return None, None, None, f"HiGHS child failed (exit {proc.returncode})"
-    try:
-        return pickle.loads(out)
-    except Exception:   # pragma: no cover - a truncated answer
-        return None, None, None, "HiGHS child answer unreadable"
+    return HighsRound(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips).result()
+
+
+class HighsRound:
+    """A HiGHS round in a child process, started at once; this process may do other work
+    meanwhile and collect the answer with :meth:`result`.  The child is killed ``GRACE``
+    seconds after its limit (or at once with ``result(wait=False)``)."""
+
+    def __init__(self, A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True):
+        payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
+                                "sub_mips": bool(sub_mips),
+                                "incumbent": None if incumbent is None else tuple(incumbent)})
+        self.limit = time.perf_counter() + float(timeout) + GRACE + STARTUP
+        # the child sees the same import path as this process (a source checkout works too)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.proc = subprocess.Popen([sys.executable, "-m", "prunecert.checks.instances.highs_mip"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env)
+        try:
+            self.proc.stdin.write(payload)     # the child reads its whole input first
+            self.proc.stdin.close()
+        except OSError:
+            pass                               # it died at once: result() says so
+        self.proc.stdin = None
+
+    def result(self, wait: bool = True):
+        """(subset, value, dual bound, status) as :func:`highs_minmax`; subset None if there
+        is no answer (child killed or failed; with ``wait=False``, not finished yet)."""
+        if not wait and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+            return None, None, None, "stopped: its answer was no longer needed"
+        try:
+            out, _ = self.proc.communicate(timeout=max(0.0, self.limit - time.perf_counter()))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            return None, None, None, "killed: HiGHS did not stop at its time limit"
+        if self.proc.returncode != 0 or not out:
+            return None, None, None, f"HiGHS child failed (exit {self.proc.returncode})"
+        try:
+            return pickle.loads(out)
+        except Exception:   # pragma: no cover - a truncated answer
+            return None, None, None, "HiGHS child answer unreadable"
 
 
 def _child() -> None:

@@ -22,6 +22,7 @@ the threshold, the subset and the tree; ``prunecert recheck`` re-derives everyth
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -32,7 +33,7 @@ from prunecert.checks.errors import BudgetExceeded, InputError
 from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import Network, prefix
 from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
-from prunecert.checks.instances.highs_mip import highs_minmax, minmax_guarded
+from prunecert.checks.instances.highs_mip import HighsRound, highs_minmax, minmax_guarded
 from prunecert.checks.instances.tree_parallel import search_tree
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
@@ -100,6 +101,8 @@ class MilpResult:
 
 CUTS_PER_ROUND = 6
 ROUND_SHARE = 0.12
+BESIDE_SHARE = 0.25          # a HiGHS round left unfinished goes on beside the tree this long at most
+BESIDE_MIN_SECONDS = 60.0    # ... if the tree has at least this long
 FIRST_ROUND_SHARE = 0.4     # d = 2 with the kinks in P: the first HiGHS solve is the one that matters
 ARC_GAP = 2 * math.pi / 128  # d = 2: widest arc of P between kinks (see arc_fill)
 
@@ -197,7 +200,8 @@ def _mask(n, S):
 def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             rel_tol=Fraction(1, 10**4), max_rounds: int = 40, seed: int = 0, eps=None,
             certificate: bool = True, progress=None, certify_lower: bool = True,
-            kinks: bool | None = None, branching: str = "strong", workers: int = 1) -> MilpResult:
+            kinks: bool | None = None, branching: str = "strong", workers: int = 1,
+            beside: bool | None = None) -> MilpResult:
     """Certified enclosure [lo, hi] of the optimal neuron-pruning error (see module docstring).
 
     eps (optional): stop once a certified bound settles 'OPT <= eps' (hi <= eps) or 'OPT > eps'
@@ -207,7 +211,10 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     kinks (default: d == 2): start P with the kink directions (:func:`kink_directions`).
     branching: the tree's branching rule (see :func:`prunecert.checks.instances.neuron_tree.certified_tree`).
     workers: processes the certified tree may use (1: in this process; more: see
-    :mod:`prunecert.checks.instances.tree_parallel`); the HiGHS rounds run on one thread either way."""
+    :mod:`prunecert.checks.instances.tree_parallel`); the HiGHS rounds run on one thread either way.
+    beside (default: when the machine has more than one core): if the last HiGHS round ended
+    without proving its subset optimal on P, HiGHS goes on in a child process while the tree
+    runs (at most BESIDE_SHARE of the budget), and its subset, certified, may lower hi."""
     from prunecert.checks.instances.superror import sup_error
 
     if not isinstance(net, Network):
@@ -230,6 +237,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
         raise InputError("workers must be an integer from 1 to 64")
     use_kinks = (d == 2) if kinks is None else bool(kinks)
+    beside = (os.cpu_count() or 1) > 1 if beside is None else bool(beside)
     extra = [[float(c) for c in net.w]] if any(net.w) else []
     if use_kinks:
         kd = kink_directions(net)
@@ -337,12 +345,30 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             goal = q_eps                   # proving OPT > eps needs only this much
         L = data.to_units(goal) + data.margin + 1
         left = max(0.5, deadline - time.perf_counter())
+        side = None
+        if (beside and hinfo and "Optimal" not in str(hinfo.get("status")) and left >= BESIDE_MIN_SECONDS
+                and (q_eps is None or hi > q_eps)):
+            # HiGHS's last round ended without proving its subset optimal on P: it goes on (warm
+            # started with the best subset) in a child process beside the tree, which may give
+            # a better hi; only its subset is used, certified like every other
+            h_left = min(0.5 * left, BESIDE_SHARE * timeout)
+            side = HighsRound(data.A, data.T, net.model, data.to_units(hi) + data.margin + 1,
+                              timeout=h_left, incumbent=best, sub_mips=sub_mips)
+            say(f"HiGHS goes on beside the tree for up to {h_left:.0f} s")
+            left = max(0.5, left - max(2.0, 0.02 * timeout))   # time to certify its subset after
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
         tr = search_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
                          workers=workers)
         lo = lower_from_int(data, tr.lower)
         lower_complete = tr.complete
         tree_info = _tree_info(tr, L, data.K, branching, workers)
+        if side is not None:
+            # a complete tree already settles hi within the tolerance: its answer is not awaited
+            S, val, dual, status = side.result(wait=not tr.complete)
+            hinfo["beside_tree"] = {"status": status}
+            if S is not None:
+                hinfo["beside_tree"].update(value=val / 2**data.K, dual_bound=dual / 2**data.K)
+                certify_sup(tuple(S))
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:

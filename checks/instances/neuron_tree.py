@@ -65,7 +65,8 @@ import numpy as np
 from prunecert.checks.instances.safe_lp import add_box_terms, dual_bound_fast, reduced_costs_fast, round_dual
 from prunecert.checks.instances.tree_conflicts import ConflictPool
 
-__all__ = ["TreeResult", "Search", "lp_rows", "certified_tree", "ENUM_FREE", "SCALE_BITS", "quiet_highs"]
+__all__ = ["TreeResult", "Search", "lp_rows", "certified_tree", "one_blas_thread", "ENUM_FREE",
+           "SCALE_BITS", "quiet_highs"]
 
 ENUM_FREE = 10          # nodes with at most this many free units are enumerated exactly
 STRONG_ITERATIONS = 30  # simplex iteration cap of a strong-branching solve (0: none)
@@ -493,6 +494,25 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`)."""
     if branching not in ("fracsize", "pseudocost", "strong"):
         raise ValueError(f"unknown branching rule {branching!r}")
+    with one_blas_thread():
+        return _certified_tree(A, T, model, L, timeout, max_nodes, enum_free, progress,
+                               reduced_cost_fixing, branching, propagation, strong_cands, conflicts)
+
+
+def one_blas_thread():
+    """Context manager: BLAS (numpy's matrix products) on one thread in this process.  The
+    tree's products are small (a conflict scan, a row check) and many; with BLAS's default
+    threads each one wakes threads that then spin, taking the core another tree process or
+    HiGHS needs.  Measured on the gaussian-3 width-128 point set, two tree processes, 120 s:
+    15 491 nodes and 95.8 % of the threshold with the default, complete in 101 s (23 159 nodes)
+    with one thread."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _certified_tree(A, T, model, L, timeout, max_nodes, enum_free, progress, reduced_cost_fixing,
+                    branching, propagation, strong_cands, conflicts):
     t0 = time.perf_counter()
     s = Search(A, T, model, L, enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing,
                branching=branching, propagation=propagation, strong_cands=strong_cands,

@@ -26,7 +26,7 @@ import multiprocessing as mp
 import time
 from multiprocessing.connection import wait as mp_wait
 
-from prunecert.checks.instances.neuron_tree import Search, TreeResult, certified_tree
+from prunecert.checks.instances.neuron_tree import Search, TreeResult, certified_tree, one_blas_thread
 
 __all__ = ["search_tree", "parallel_tree", "ROUND_SECONDS", "START_SHARE"]
 
@@ -58,6 +58,7 @@ def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 
 def _worker(conn, A, T, model, L, opts):
     """A worker process: one Search, kept across rounds (its conflicts too)."""
     try:
+        _blas = one_blas_thread()          # (applied at once, for the life of this process)
         s = Search(A, T, model, L, **opts)
         if s.pool is not None:
             s.pool.keep_log()
@@ -123,7 +124,8 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
         procs.append(p)
         conns.append(a)
     try:
-        return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns)
+        with one_blas_thread():
+            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns)
     finally:
         for c in conns:
             try:

@@ -167,7 +167,7 @@ def test_conflicts_learned_by_one_search_close_the_same_boxes_in_another():
     s = Search(A, T, model, exact, enum_free=2, branching="strong")
     s.pool.keep_log()
     heap = [s.root_item("root")]
-    s.run(heap, time.perf_counter() + 30, reserve=False)
+    s.run(heap, time.perf_counter() + 4, reserve=False)
     items = s.pool.drain()
     assert items and s.pool.drain() == []
     other = ConflictPool(s.n, s.L, SCALE_BITS)

@@ -291,7 +291,6 @@ class _LP:
         self.used = np.zeros(0, dtype=bool)         # held row with a nonzero dual since last drop
         self.solves = 0
         self._add(np.arange(m))
-        self.capped = False
 
     def _add(self, rows) -> None:
         import scipy.sparse as sp
@@ -325,7 +324,6 @@ class _LP:
         """Cap the simplex iterations of the following solves (None: no cap).  A capped solve is
         only a score for strong branching; a bound taken from it is still exact, because every
         bound is re-derived from the rounded dual whatever HiGHS returns."""
-        self.capped = iterations is not None
         self.h.setOptionValue("simplex_iteration_limit", 2**31 - 1 if iterations is None else int(iterations))
 
     def _run(self, fix: dict) -> None:
@@ -494,9 +492,16 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
     branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`)."""
     if branching not in ("fracsize", "pseudocost", "strong"):
         raise ValueError(f"unknown branching rule {branching!r}")
-    with one_blas_thread():
-        return _certified_tree(A, T, model, L, timeout, max_nodes, enum_free, progress,
-                               reduced_cost_fixing, branching, propagation, strong_cands, conflicts)
+    with one_blas_thread():     # see one_blas_thread
+        t0 = time.perf_counter()
+        s = Search(A, T, model, L, enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing,
+                   branching=branching, propagation=propagation, strong_cands=strong_cands,
+                   conflicts=conflicts)
+        heap = [s.root_item("root")]
+        s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True)
+        lower, tree = s.close(heap)
+        return TreeResult(lower, not heap, s.L, tree, nodes=s.nodes, leaves=s.kinds,
+                          seconds=time.perf_counter() - t0, best=s.best)
 
 
 def one_blas_thread():
@@ -509,19 +514,6 @@ def one_blas_thread():
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def _certified_tree(A, T, model, L, timeout, max_nodes, enum_free, progress, reduced_cost_fixing,
-                    branching, propagation, strong_cands, conflicts):
-    t0 = time.perf_counter()
-    s = Search(A, T, model, L, enum_free=enum_free, reduced_cost_fixing=reduced_cost_fixing,
-               branching=branching, propagation=propagation, strong_cands=strong_cands,
-               conflicts=conflicts)
-    heap = [s.root_item("root")]
-    s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True)
-    lower, tree = s.close(heap)
-    return TreeResult(lower, not heap, s.L, tree, nodes=s.nodes, leaves=s.kinds,
-                      seconds=time.perf_counter() - t0, best=s.best)
 
 
 class Search:

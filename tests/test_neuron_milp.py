@@ -23,14 +23,14 @@ def _brute(net):
     return best
 
 
-def _random_instance(seed, n, P, model=None):
+def _random_instance(seed, n, P, model=None, exact=True):
     """Random integer data (A, T), the model (alternating with the seed unless given) and the
-    exact optimum by plain enumeration."""
+    exact optimum by plain enumeration (None with ``exact=False``: 2^n subsets cost time)."""
     rng = np.random.default_rng(seed)
     model = model or "AB"[seed % 2]
     A = rng.integers(-1000, 1000, size=(n, P))
     T = rng.integers(0, 1500, size=P)
-    return A, T, model, neuron_enum.minmax_plain(A, T, model).value
+    return A, T, model, neuron_enum.minmax_plain(A, T, model).value if exact else None
 
 
 def _walked(tree, A, T, model, L):
@@ -163,8 +163,7 @@ def test_conflicts_learned_by_one_search_close_the_same_boxes_in_another():
     from prunecert.checks.instances.neuron_tree import SCALE_BITS, Search
     from prunecert.checks.instances.tree_conflicts import ConflictPool
 
-    rng = np.random.default_rng(21)
-    A, T, model = rng.integers(-1000, 1000, size=(20, 14)), rng.integers(0, 1500, size=14), "B"
+    A, T, model, _ = _random_instance(21, 20, 14, "B", exact=False)
     L = neuron_enum.local_search(A, T, model)[0]        # a subset's value: no brute force needed
     s = Search(A, T, model, L, enum_free=2, branching="strong")
     s.pool.keep_log()

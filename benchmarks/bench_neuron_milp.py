@@ -13,11 +13,12 @@ Rows (issue 13 targets):
 Solvers (each in its own forked process, hard-killed 20 s after its budget; peak RSS reported,
 the solver's process plus its largest tree worker):
 * new   : prunecert.checks.instances.neuron_milp.optimum (HiGHS incumbents, certified LP tree on
-          ``--workers`` processes, default all cores; the HiGHS rounds use one thread);
+          ``--workers`` processes, default all cores; each HiGHS round is one thread per run,
+          two runs with different seeds at once on a machine with several cores);
 * old   : prunecert.checks.instances.neuron_subset.best_error (exact integer search);
 * highs : the same HiGHS cutting-plane loop without certification -- HiGHS's float optimum on
           its final point set and the certified error of its subset; not a certificate (one
-          HiGHS thread, as in the new solver's rounds).
+          HiGHS run on one thread per round).
 Networks: prunecert.checks.instances.network.sample(n, d, seed=1000 + seed, dist=...), Model B,
 random target.  Times are wall-clock on a shared machine: compare within a row.
 """
@@ -53,7 +54,7 @@ def _child(kind, n, d, seed, dist, budget, q, workers=1):
     else:
         from prunecert.checks.instances.neuron_milp import optimum
 
-        r = optimum(net, timeout=budget, certificate=False, certify_lower=False)
+        r = optimum(net, timeout=budget, certificate=False, certify_lower=False, highs_seeds=1)
         out = {"lo": r.highs.get("dual_bound", float("nan")), "hi": float(r.hi),
                "value": r.highs.get("value", float("nan")), "complete": False}
     out["seconds"] = time.perf_counter() - t0

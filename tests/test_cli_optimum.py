@@ -69,3 +69,17 @@ def test_optimum_on_two_processes_rechecks(tmp_path, capsys):
     for bad in ("0", "-3", "65"):
         code, _, err = run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--workers", bad])
         assert code == 3 and "--workers" in err and "Traceback" not in err
+
+
+def test_highs_runs_reaches_the_solver_and_is_checked(tmp_path, capsys):
+    """--highs-runs N is the number of HiGHS runs per round (reported as highs_uncertified.runs,
+    1 for the in-process rounds of a small network); a bad count is exit 3 before any work."""
+    net = tmp_path / "net.json"
+    sample(10, 2, seed=2).save(net)
+    code, out, _ = run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--json",
+                                "--timeout", "10", "--highs-runs", "1"])
+    res = json.loads(out)
+    assert code == 0 and res["exact"] and res["highs_uncertified"].get("runs", 1) == 1
+    for bad in ("0", "-1", "17"):
+        code, _, err = run(capsys, ["instance", str(net), "--mode", "neuron", "--optimum", "--highs-runs", bad])
+        assert code == 3 and "--highs-runs" in err and "Traceback" not in err

@@ -5,6 +5,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from prunecert.checks.errors import InputError
 from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import sample
 from prunecert.checks.instances.neuron_certificate import digest, recheck
@@ -309,6 +310,91 @@ def test_highs_round_in_a_child_process_gives_the_same_answer_and_is_killed_when
     assert S is None and status.startswith("killed")
 
 
+def test_a_portfolio_round_runs_each_seed_in_its_own_process():
+    from prunecert.checks.instances import highs_mip as highs_process
+
+    rng = np.random.default_rng(5)
+    A = rng.integers(-1000, 1000, size=(12, 15))
+    T = rng.integers(0, 1500, size=15)
+    here = highs_process.highs_minmax(A, T, "B", None, timeout=10)
+    both = highs_process.minmax_portfolio(A, T, "B", None, timeout=highs_process.IN_PROCESS_BELOW,
+                                          seeds=2)
+    assert len(both) == 2
+    # a small problem: a run that answers proves the same optimum; once one has, the other is
+    # stopped (or has answered too)
+    assert any("Optimal" in a[3] for a in both)
+    for S, val, dual, status in both:
+        assert ("Optimal" in status and val == pytest.approx(here[1], rel=1e-6)) or \
+            (S is None and status.startswith("stopped"))
+    # short rounds stay in this process and run once
+    assert len(highs_process.minmax_portfolio(A, T, "B", None, timeout=1.0, seeds=2)) == 1
+    with pytest.raises(ValueError):
+        highs_process.minmax_portfolio(A, T, "B", None, timeout=1.0, seeds=0)
+
+
+def test_a_portfolio_round_stops_the_other_runs_once_one_proves_optimality(monkeypatch):
+    """Run 0 proves optimality at once, run 1 would go on for a minute: run 1 is stopped, and
+    the round ends in a few seconds."""
+    import time
+
+    from prunecert.checks.instances import highs_mip as highs_process
+
+    class Fake:
+        def __init__(self, *a, seed=0, **k):
+            self.seed, self.t0, self.stopped = seed, time.perf_counter(), False
+            self.limit = self.t0 + 60.0
+            outer = self
+
+            class Proc:
+                def poll(self):
+                    late = outer.seed == 1 and time.perf_counter() - outer.t0 < 60.0
+                    return None if late else 0
+            self.proc = Proc()
+
+        def result(self, wait=True):
+            if not wait and self.proc.poll() is None:
+                return None, None, None, "stopped: its answer was no longer needed"
+            return (0, 1), 5.0, 5.0, "HighsModelStatus.kOptimal"
+
+    monkeypatch.setattr(highs_process, "HighsRound", Fake)
+    t0 = time.perf_counter()
+    got = highs_process.minmax_portfolio(None, None, "B", None, timeout=30.0, seeds=2)
+    assert time.perf_counter() - t0 < 5.0
+    assert got[0][0] == (0, 1) and "Optimal" in got[0][3]
+    assert got[1][0] is None and got[1][3].startswith("stopped")
+
+
+def test_the_round_goes_on_with_the_best_certified_subset_of_its_runs(monkeypatch):
+    """Two runs of a round (faked): a poor subset first, a good one second, and a run that
+    found nothing.  Every subset is certified, hi is the good one's, the cutting point comes
+    from it, and the answer is exact."""
+    from prunecert.checks.instances import neuron_milp
+    from prunecert.checks.instances.neuron_subset import best_error
+
+    net = sample(14, 2, seed=4, dist="gaussian")
+    exact = best_error(net, timeout=30)
+    good = tuple(exact.subset)
+    worst = tuple(range(net.n))
+    calls = []
+
+    def portfolio(A, T, model, L, **k):
+        calls.append(k["seeds"])
+        return [(worst, 1e9, 0.0, "HighsModelStatus.kTimeLimit"), (None, None, None, "killed: late"),
+                (good, 2e9, 0.0, "HighsModelStatus.kTimeLimit")]
+
+    monkeypatch.setattr(neuron_milp, "minmax_portfolio", portfolio)
+    r = optimum(net, timeout=30, beside=False, highs_seeds=3, max_rounds=2)
+    assert calls and set(calls) == {3}
+    assert r.highs["runs"] == 3 and r.highs["value"] == pytest.approx(2e9 / 2 ** r.tree["K"])
+    assert sorted(r.subset) == sorted(good)
+    assert exact.lower_complete and r.lower_complete
+    assert r.lo <= exact.hi <= r.hi and r.hi - r.lo <= r.hi / 10**4
+    assert recheck(r.cert)["ok"]
+    for bad in (0, 17, True, 1.5):
+        with pytest.raises(InputError):
+            optimum(net, timeout=5, highs_seeds=bad)
+
+
 def test_an_unfinished_highs_round_goes_on_beside_the_tree(monkeypatch):
     """The last HiGHS round stopped at its limit (faked here, with a poor subset): HiGHS goes
     on in a child process while the tree runs, and its answer is read and certified.  The
@@ -323,8 +409,8 @@ def test_an_unfinished_highs_round_goes_on_beside_the_tree(monkeypatch):
     worst = tuple(range(net.n))
     monkeypatch.setattr(neuron_milp.neuron_enum, "local_search",
                         lambda *a, **k: (0, list(worst)))
-    monkeypatch.setattr(neuron_milp, "minmax_guarded",
-                        lambda *a, **k: (worst, 0.0, 0.0, "HighsModelStatus.kTimeLimit"))
+    monkeypatch.setattr(neuron_milp, "minmax_portfolio",
+                        lambda *a, **k: [(worst, 0.0, 0.0, "HighsModelStatus.kTimeLimit")])
     monkeypatch.setattr(neuron_milp, "BESIDE_MIN_SECONDS", 0.0)
     real_tree = neuron_milp.search_tree
 
@@ -342,6 +428,43 @@ def test_an_unfinished_highs_round_goes_on_beside_the_tree(monkeypatch):
     assert recheck(r.cert)["ok"]
     # not asked for: no round beside the tree
     assert "beside_tree" not in optimum(net, timeout=30, beside=False).highs
+
+
+def test_a_better_subset_from_beside_the_tree_starts_the_tree_again_at_its_threshold(monkeypatch):
+    """The tree starts with the threshold of a poor subset; HiGHS beside it finds the optimum;
+    the tree is stopped and searched again with the lower threshold, and the answer is exact
+    with a certificate that re-checks."""
+    import time
+
+    from prunecert.checks.instances import neuron_milp
+    from prunecert.checks.instances.neuron_subset import best_error
+
+    net = sample(14, 2, seed=4, dist="gaussian")
+    exact = best_error(net, timeout=30)
+    worst = tuple(range(net.n))
+    monkeypatch.setattr(neuron_milp.neuron_enum, "local_search", lambda *a, **k: (0, list(worst)))
+    monkeypatch.setattr(neuron_milp, "minmax_portfolio",
+                        lambda *a, **k: [(worst, 0.0, 0.0, "HighsModelStatus.kTimeLimit")])
+    monkeypatch.setattr(neuron_milp, "BESIDE_MIN_SECONDS", 0.0)
+    real_tree = neuron_milp.search_tree
+    thresholds = []
+
+    def tree(A, T, model, L, **k):
+        thresholds.append(L)
+        if k.get("stop") is not None:      # wait for the run beside, as a long tree would
+            t0 = time.perf_counter()
+            while not k["stop"]() and time.perf_counter() - t0 < 20:
+                time.sleep(0.05)
+        return real_tree(A, T, model, L, **k)
+
+    monkeypatch.setattr(neuron_milp, "search_tree", tree)
+    r = optimum(net, timeout=30, beside=True)
+    assert len(thresholds) == 2 and thresholds[1] < thresholds[0]
+    assert r.tree["restarts"] == 1 and r.tree["threshold_units"] == thresholds[1]
+    assert "Optimal" in r.highs["beside_tree"]["status"]
+    assert exact.lower_complete and r.lower_complete
+    assert r.lo <= exact.hi <= r.hi and r.hi - r.lo <= r.hi / 10**4
+    assert recheck(r.cert)["ok"]
 
 
 @pytest.mark.parametrize("seed,model", [(1, "B"), (2, "A")])

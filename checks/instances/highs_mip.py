@@ -22,17 +22,20 @@ import numpy as np
 
 from prunecert.checks.instances.neuron_tree import quiet_highs
 
-__all__ = ["highs_minmax", "minmax_guarded", "HighsRound", "IN_PROCESS_BELOW", "GRACE"]
+__all__ = ["highs_minmax", "minmax_guarded", "minmax_portfolio", "HighsRound", "IN_PROCESS_BELOW",
+           "GRACE"]
 
 IN_PROCESS_BELOW = 5.0   # seconds: rounds with a shorter limit run in this process
 GRACE = 3.0              # seconds past the limit before the child is killed
 STARTUP = 2.0            # seconds allowed for the child interpreter to start and read its input
+POLL = 0.05              # seconds between looks at the runs of a portfolio round
 
 
 def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incumbent=None,
-                 sub_mips: bool = True):
+                 sub_mips: bool = True, seed: int = 0):
     """Float MILP on integer data (uncertified).  Returns (subset, value, dual_bound, status)
-    in integer units as floats; subset None if HiGHS found nothing."""
+    in integer units as floats; subset None if HiGHS found nothing.  ``seed``: HiGHS's
+    random_seed (its search, hence its subset under a time limit, depends on it)."""
     import highspy
 
     A = np.asarray(A)
@@ -46,6 +49,7 @@ def highs_minmax(A, T, model: str, L: int | None, *, timeout: float = 30.0, incu
         h.setOptionValue("mip_heuristic_run_rins", False)
         h.setOptionValue("mip_heuristic_run_rens", False)
     h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", int(seed))
     inf = highspy.kHighsInf
     sc = float(max(1, int(np.abs(T).max()), int(np.abs(A).max()) if A.size else 1))
     Af = np.array(A, dtype=float) / sc
@@ -104,14 +108,41 @@ def minmax_guarded(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: 
     return HighsRound(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips).result()
 
 
+def minmax_portfolio(A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True,
+                     seeds: int = 1) -> list:
+    """The same MILP solved by ``seeds`` HiGHS runs at once, each in its own child process with
+    its own ``random_seed`` (0, 1, ...): under a time limit the subset HiGHS returns depends on
+    its search, and on the hard width-128 networks it varies from run to run.  Returns every
+    run's answer, as :func:`minmax_guarded` (seed 0 first); the caller certifies each subset.
+    As soon as one run proves its subset optimal on the points, the others are stopped (their
+    answer: subset None, status "stopped: ...").  Rounds short enough to stay in this process
+    run once (seed 0)."""
+    if seeds < 1:
+        raise ValueError("seeds must be >= 1")
+    if seeds == 1 or timeout < IN_PROCESS_BELOW:
+        return [minmax_guarded(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips)]
+    runs = [HighsRound(A, T, model, L, timeout=timeout, incumbent=incumbent, sub_mips=sub_mips, seed=k)
+            for k in range(seeds)]
+    answers: list = [None] * seeds
+    while any(a is None for a in answers):
+        for k, run in enumerate(runs):
+            if answers[k] is None and (run.proc.poll() is not None or time.perf_counter() > run.limit):
+                answers[k] = run.result()
+        if any(a is not None and "Optimal" in str(a[3]) for a in answers):
+            break
+        time.sleep(POLL)
+    return [a if a is not None else run.result(wait=False) for a, run in zip(answers, runs)]
+
+
 class HighsRound:
     """A HiGHS round in a child process, started at once; this process may do other work
     meanwhile and collect the answer with :meth:`result`.  The child is killed ``GRACE``
     seconds after its limit (or at once with ``result(wait=False)``)."""
 
-    def __init__(self, A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True):
+    def __init__(self, A, T, model, L, *, timeout: float, incumbent=None, sub_mips: bool = True,
+                 seed: int = 0):
         payload = pickle.dumps({"A": A, "T": T, "model": model, "L": L, "timeout": float(timeout),
-                                "sub_mips": bool(sub_mips),
+                                "sub_mips": bool(sub_mips), "seed": int(seed),
                                 "incumbent": None if incumbent is None else tuple(incumbent)})
         self.limit = time.perf_counter() + float(timeout) + GRACE + STARTUP
         # the child sees the same import path as this process (a source checkout works too)
@@ -154,7 +185,7 @@ def _child() -> None:
     os.dup2(devnull, 1)
     job = pickle.loads(sys.stdin.buffer.read())
     res = highs_minmax(job["A"], job["T"], job["model"], job["L"], timeout=job["timeout"],
-                       incumbent=job["incumbent"], sub_mips=job["sub_mips"])
+                       incumbent=job["incumbent"], sub_mips=job["sub_mips"], seed=job.get("seed", 0))
     answer.write(pickle.dumps(res))
     answer.flush()
 

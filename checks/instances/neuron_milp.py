@@ -9,7 +9,8 @@ OPT = min_S sup_{x in B^d} |g_S(x) - relu(<w, x>)|  (see :mod:`prunecert.checks.
    Cutting planes: the maximiser of the chosen subset's certified sup error joins P.  In d = 2, P
    starts with every kink direction (:func:`kink_directions`, :func:`arc_fill`); HiGHS rounds of
    several seconds run in a child process killed past their limit
-   (:mod:`prunecert.checks.instances.highs_mip`).
+   (:mod:`prunecert.checks.instances.highs_mip`), on a machine with several cores as two runs
+   with different random seeds at once (every subset returned is certified; the best is kept).
 2. hi = the certified sup error of the best subset met (:func:`prunecert.checks.instances.superror.sup_error`).
 3. lo: on the final P, the exact integer data of :mod:`prunecert.checks.instances.neuron_lower` (rounding
    slack n + 1 units) and the certified tree of :mod:`prunecert.checks.instances.neuron_tree` (LP bounds made
@@ -33,7 +34,7 @@ from prunecert.checks.errors import BudgetExceeded, InputError
 from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import Network, prefix
 from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
-from prunecert.checks.instances.highs_mip import HighsRound, highs_minmax, minmax_guarded
+from prunecert.checks.instances.highs_mip import HighsRound, highs_minmax, minmax_portfolio
 from prunecert.checks.instances.tree_parallel import search_tree
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
@@ -192,6 +193,11 @@ def _tree_info(tr, L: int, K: int, branching: str, workers: int = 1) -> dict:
             "workers": workers}
 
 
+def _certified_or_inf(tested: dict, S) -> float:
+    se = tested.get(tuple(S))
+    return float(se.hi) if se is not None else math.inf
+
+
 def _mask(n, S):
     s = set(S)
     return [1 if i in s else 0 for i in range(n)]
@@ -201,7 +207,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             rel_tol=Fraction(1, 10**4), max_rounds: int = 40, seed: int = 0, eps=None,
             certificate: bool = True, progress=None, certify_lower: bool = True,
             kinks: bool | None = None, branching: str = "strong", workers: int = 1,
-            beside: bool | None = None) -> MilpResult:
+            beside: bool | None = None, highs_seeds: int | None = None) -> MilpResult:
     """Certified enclosure [lo, hi] of the optimal neuron-pruning error (see module docstring).
 
     eps (optional): stop once a certified bound settles 'OPT <= eps' (hi <= eps) or 'OPT > eps'
@@ -214,7 +220,10 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
     :mod:`prunecert.checks.instances.tree_parallel`); the HiGHS rounds run on one thread either way.
     beside (default: when the machine has more than one core): if the last HiGHS round ended
     without proving its subset optimal on P, HiGHS goes on in a child process while the tree
-    runs (at most BESIDE_SHARE of the budget), and its subset, certified, may lower hi."""
+    runs (at most BESIDE_SHARE of the budget), and its subset, certified, may lower hi.
+    highs_seeds (default: 2 when the machine has more than one core, else 1): HiGHS runs per
+    round, each in its own process with its own random seed; each subset returned is certified
+    and the round goes on with the best (rounds under a few seconds run once, in-process)."""
     from prunecert.checks.instances.superror import sup_error
 
     if not isinstance(net, Network):
@@ -238,6 +247,10 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         raise InputError("workers must be an integer from 1 to 64")
     use_kinks = (d == 2) if kinks is None else bool(kinks)
     beside = (os.cpu_count() or 1) > 1 if beside is None else bool(beside)
+    if highs_seeds is None:
+        highs_seeds = 2 if (os.cpu_count() or 1) > 1 else 1
+    if isinstance(highs_seeds, bool) or not isinstance(highs_seeds, int) or not 1 <= highs_seeds <= 16:
+        raise InputError("highs_seeds must be an integer from 1 to 16")
     extra = [[float(c) for c in net.w]] if any(net.w) else []
     if use_kinks:
         kd = kink_directions(net)
@@ -297,9 +310,24 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         # a round only needs a good subset to cut with, not HiGHS's proof that it is optimal on P
         # (the certified tree gives that), so a round is capped at ROUND_SHARE of the budget
         share = FIRST_ROUND_SHARE if (not hinfo and use_kinks) else ROUND_SHARE
-        S, val, dual, status = minmax_guarded(data.A, data.T, net.model, L,
-                                              timeout=max(0.5, min(0.5 * remaining, share * timeout)),
-                                              incumbent=best, sub_mips=sub_mips)
+        answers = minmax_portfolio(data.A, data.T, net.model, L,
+                                   timeout=max(0.5, min(0.5 * remaining, share * timeout)),
+                                   incumbent=best, sub_mips=sub_mips, seeds=highs_seeds)
+        # every subset returned is certified (hi is the best certified one); the round goes on
+        # with the run whose subset is certified best (a run that proved its subset optimal on
+        # P, then HiGHS's own value, break ties; the value stands in where certification ran
+        # out of budget); HiGHS's best dual bound is kept for information
+        found = [a for a in answers if a[0] is not None]
+        for a in found:
+            certify_sup(tuple(a[0]))
+        if found:
+            S, val, dual, status = min(found, key=lambda a: (_certified_or_inf(tested, a[0]),
+                                                             "Optimal" not in str(a[3]), a[1]))
+            dual = max(a[2] for a in found)
+        else:
+            S, val, dual, status = answers[0]
+            if any(a[3].startswith("killed") for a in answers):
+                status = next(a[3] for a in answers if a[3].startswith("killed"))
         if S is None:
             detail.append(f"HiGHS found no subset ({status})")
             if status.startswith("killed") and sub_mips:
@@ -307,7 +335,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
                 continue
             break
         hinfo = {"value": val / 2**data.K, "dual_bound": dual / 2**data.K, "status": status,
-                 "points": len(pts)}
+                 "points": len(pts), "runs": len(answers)}
         se = certify_sup(tuple(S))
         say(f"round {rounds}: {len(pts)} points, HiGHS {hinfo['value']:.6g}, hi {float(hi):.6g}")
         if q_eps is not None and hi <= q_eps:
@@ -340,12 +368,17 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
         tree_info = dict(_tree_info(tr, L, data.K, branching, workers), goal="eps")
     elif n > 0:
         data = integer_data(net, pts)
-        goal = hi * (1 - rel_tol / 2)
-        if q_eps is not None and q_eps < goal:
-            goal = q_eps                   # proving OPT > eps needs only this much
-        L = data.to_units(goal) + data.margin + 1
+
+        def threshold():
+            goal = hi * (1 - rel_tol / 2)
+            if q_eps is not None and q_eps < goal:
+                goal = q_eps                   # proving OPT > eps needs only this much
+            return data.to_units(goal) + data.margin + 1
+
+        L = threshold()
         left = max(0.5, deadline - time.perf_counter())
         side = None
+        beside_state: dict = {}
         if (beside and hinfo and "Optimal" not in str(hinfo.get("status")) and left >= BESIDE_MIN_SECONDS
                 and (q_eps is None or hi > q_eps)):
             # HiGHS's last round ended without proving its subset optimal on P: it goes on (warm
@@ -356,19 +389,53 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
                               timeout=h_left, incumbent=best, sub_mips=sub_mips)
             say(f"HiGHS goes on beside the tree for up to {h_left:.0f} s")
             left = max(0.5, left - max(2.0, 0.02 * timeout))   # time to certify its subset after
+
+        def read_beside(wait: bool):
+            # the answer of the HiGHS run beside the tree, read once and its subset certified
+            if "status" in beside_state:
+                return
+            S, val, dual, status = side.result(wait=wait)
+            beside_state["status"] = status
+            if S is not None:
+                beside_state.update(value=val / 2**data.K, dual_bound=dual / 2**data.K)
+                certify_sup(tuple(S))
+
+        def restart_needed():
+            # asked by the tree between nodes/rounds: once the run beside has ended, a subset it
+            # found that lowers the threshold by more than the tolerance ends this tree (a
+            # threshold above the optimum on P is one the tree can never reach)
+            if "status" not in beside_state:
+                if side.proc.poll() is None:
+                    return False
+                read_beside(wait=True)
+                beside_state["restart"] = L - threshold() > L * rel_tol
+                if beside_state["restart"]:
+                    say("HiGHS beside the tree found a better subset: the tree starts again with "
+                        "its threshold")
+            return beside_state["restart"]
+
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
         tr = search_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
-                         workers=workers)
+                         workers=workers, stop=restart_needed if side is not None else None)
         lo = lower_from_int(data, tr.lower)
-        lower_complete = tr.complete
-        tree_info = _tree_info(tr, L, data.K, branching, workers)
+        restarts = 0
         if side is not None:
             # a complete tree already settles hi within the tolerance: its answer is not awaited
-            S, val, dual, status = side.result(wait=not tr.complete)
-            hinfo["beside_tree"] = {"status": status}
-            if S is not None:
-                hinfo["beside_tree"].update(value=val / 2**data.K, dual_bound=dual / 2**data.K)
-                certify_sup(tuple(S))
+            read_beside(wait=not tr.complete)
+            hinfo["beside_tree"] = {k: v for k, v in beside_state.items() if k != "restart"}
+            left = deadline - time.perf_counter() - max(1.0, 0.01 * timeout)
+            if beside_state.get("restart") and not tr.complete and left >= 1.0:
+                L2 = threshold()
+                say(f"certifying the lower bound again: threshold {L2} (was {L}), {left:.0f} s left")
+                tr2 = search_tree(data.A, data.T, net.model, L2, timeout=left, progress=say,
+                                  branching=branching, workers=workers)
+                restarts = 1
+                if lower_from_int(data, tr2.lower) >= lo:   # the tree that proves more is kept
+                    tr, L, lo = tr2, L2, lower_from_int(data, tr2.lower)
+        lower_complete = tr.complete
+        tree_info = _tree_info(tr, L, data.K, branching, workers)
+        if restarts:
+            tree_info["restarts"] = restarts
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:
@@ -396,9 +463,10 @@ def width_point(net: Network, width: int, *, timeout: float = 60.0, seed: int = 
     """One (network, width) point of a gap sweep: the certified neuron optimum of the width-``width``
     prefix of ``net`` as a JSON-ready dict (lo/hi as exact decimal strings rounded outward, the
     subset, completeness, timing).  Pure function of its arguments, so a resumable sweep can call
-    it per point and store the result."""
+    it per point and store the result.  A sweep runs its points side by side, one core each, so
+    a point's HiGHS rounds run once (``highs_seeds=1``), not as two runs at once."""
     sub = prefix(net, width)
-    r = optimum(sub, timeout=timeout, seed=seed, certificate=False)
+    r = optimum(sub, timeout=timeout, seed=seed, certificate=False, highs_seeds=1)
     out = r.to_json()
     out["width"] = width
     return out

@@ -486,9 +486,11 @@ def _strong_scan(lp, fix, order, base, L, Gobj, g, n):
 def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes: int = 2_000_000,
                    enum_free: int = ENUM_FREE, progress=None,
                    reduced_cost_fixing: bool = True, branching: str = "fracsize",
-                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True) -> TreeResult:
-    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time), in
-    this process (several: :func:`prunecert.checks.instances.tree_parallel.search_tree`).
+                   propagation: bool = True, strong_cands: int = 6, conflicts: bool = True,
+                   stop=None) -> TreeResult:
+    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time, or
+    until ``stop()`` says True), in this process (several:
+    :func:`prunecert.checks.instances.tree_parallel.search_tree`).
     branching: ``fracsize``, ``pseudocost`` (see :func:`_choose`) or ``strong`` (see :func:`_strong`)."""
     if branching not in ("fracsize", "pseudocost", "strong"):
         raise ValueError(f"unknown branching rule {branching!r}")
@@ -498,7 +500,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
                    branching=branching, propagation=propagation, strong_cands=strong_cands,
                    conflicts=conflicts)
         heap = [s.root_item("root")]
-        s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True)
+        s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True, stop=stop)
         lower, tree = s.close(heap)
         return TreeResult(lower, not heap, s.L, tree, nodes=s.nodes, leaves=s.kinds,
                           seconds=time.perf_counter() - t0, best=s.best)

@@ -36,9 +36,11 @@ PER_WORKER = 8          # ... or until it has this many open nodes per worker
 
 
 def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 60.0,
-                max_nodes: int = 2_000_000, progress=None, **opts) -> TreeResult:
+                max_nodes: int = 2_000_000, progress=None, stop=None, **opts) -> TreeResult:
     """:func:`prunecert.checks.instances.neuron_tree.certified_tree` (same options) on
-    ``workers`` processes; 1 = in this process."""
+    ``workers`` processes; 1 = in this process.  ``stop`` (optional, no arguments): asked
+    between nodes (one process) or between rounds (several); when it says True the search ends
+    as at its deadline (the open nodes are bounded, the tree is still a certificate)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
         raise ValueError("workers must be an integer from 1 to 64")
     if opts.get("branching", "fracsize") not in ("fracsize", "pseudocost", "strong"):
@@ -50,9 +52,9 @@ def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 
         workers = 1
     if workers == 1:
         return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
-                              progress=progress, **opts)
+                              progress=progress, stop=stop, **opts)
     return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
-                         progress=progress, workers=workers)
+                         progress=progress, workers=workers, stop=stop)
 
 
 def _worker(conn, A, T, model, L, opts):
@@ -110,7 +112,7 @@ def _context():
 
 
 def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int, progress,
-                  workers: int) -> TreeResult:
+                  workers: int, stop=None) -> TreeResult:
     t0 = time.perf_counter()
     deadline = t0 + timeout
     say = progress or (lambda msg: None)
@@ -125,7 +127,7 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
         conns.append(a)
     try:
         with one_blas_thread():
-            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns)
+            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop)
     finally:
         for c in conns:
             try:
@@ -141,16 +143,17 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
             c.close()
 
 
-def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeResult:
+def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None) -> TreeResult:
     main = Search(A, T, model, L, **opts)
     if main.pool is not None:
         main.pool.keep_log()
     heap = [main.root_item("root")]
     # the main process searches alone until there is work to share
     start_end = t0 + START_SHARE * (deadline - t0)
-    main.run(heap, start_end, max_nodes=max_nodes, reserve=False, max_open=PER_WORKER * len(conns))
+    main.run(heap, start_end, max_nodes=max_nodes, reserve=False, max_open=PER_WORKER * len(conns),
+             stop=stop)
     nodes, kinds, best = main.nodes, dict(main.kinds), main.best
-    if not heap or deadline - time.perf_counter() < 2.0:
+    if not heap or deadline - time.perf_counter() < 2.0 or (stop is not None and stop()):
         lower, tree = main.close(heap)
         return TreeResult(lower, not heap, main.L, tree, nodes=nodes, leaves=kinds,
                           seconds=time.perf_counter() - t0, best=best)
@@ -228,7 +231,7 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns) -> TreeRes
         ready = answered
         low = min((it[1] for it in frontier), default=L)
         say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")
-        if final or nodes >= max_nodes:
+        if final or nodes >= max_nodes or (stop is not None and stop()):
             break
     if frontier and not ready and deadline - time.perf_counter() > 1.0:
         # no worker left (none started, or all failed): the main process goes on alone

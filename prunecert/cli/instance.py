@@ -16,6 +16,8 @@ lower bound from a certified LP/interval tree, prunecert.checks.instances.neuron
 also achievable, and below the optimum still the best subset found and the certified lo.
 --certificate FILE writes a certificate that ``prunecert recheck FILE`` re-verifies.
 --workers N lets the certified tree search use N processes (the certificate is the same format).
+--highs-runs N: HiGHS runs per round, each with its own random seed, at once (default 2 on a
+machine with several cores, else 1); every subset they return is certified, the best is kept.
 
 Exit code 0 achievable true, 1 achievable false, 2 undecided, 3 bad input; with --optimum and
 no --eps: 0 when the optimum is certified exactly (hi - lo <= 1e-4 hi), else 2.
@@ -48,6 +50,9 @@ def register(subparsers) -> None:
     p.add_argument("--timeout", type=float, default=60.0, help="time budget in seconds (default 60)")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="with --optimum: processes for the certified tree search (default 1)")
+    p.add_argument("--highs-runs", type=int, default=None, metavar="N",
+                   help="with --optimum: HiGHS runs per round, each with its own seed (default: 2 "
+                        "with several cores, else 1)")
     p.set_defaults(func=run)
 
 
@@ -173,13 +178,15 @@ def _run_optimum(args) -> int:
         raise InputError("--timeout must be a finite number > 0")
     if not 1 <= args.workers <= 64:
         raise InputError(f"--workers must be from 1 to 64, got {args.workers}")
+    if args.highs_runs is not None and not 1 <= args.highs_runs <= 16:
+        raise InputError(f"--highs-runs must be from 1 to 16, got {args.highs_runs}")
     if args.certificate:
         check_output_path(args.certificate, "--certificate")
     net = Network.from_json(args.network)
     with spinner(f"neuron optimum, n = {net.n}, d = {net.d}") as bar:
         task = bar.tasks[0].id
         res = optimum(net, timeout=args.timeout, eps=eps, certificate=bool(args.certificate),
-                      workers=args.workers, progress=lambda msg: bar.update(task, description=f"neuron optimum: {msg}"))
+                      workers=args.workers, highs_seeds=args.highs_runs, progress=lambda msg: bar.update(task, description=f"neuron optimum: {msg}"))
     out = res.to_json()
     if args.certificate:
         if res.cert is None:

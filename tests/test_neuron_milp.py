@@ -430,10 +430,10 @@ def test_an_unfinished_highs_round_goes_on_beside_the_tree(monkeypatch):
     assert "beside_tree" not in optimum(net, timeout=30, beside=False).highs
 
 
-def test_a_better_subset_from_beside_the_tree_starts_the_tree_again_at_its_threshold(monkeypatch):
-    """The tree starts with the threshold of a poor subset; HiGHS beside it finds the optimum;
-    the tree is stopped and searched again with the lower threshold, and the answer is exact
-    with a certificate that re-checks."""
+def test_a_better_subset_from_beside_the_tree_lowers_the_trees_pruning_threshold(monkeypatch):
+    """The tree starts with the threshold of a poor subset; HiGHS beside it finds the optimum,
+    which joins the running tree as an incumbent (``news``) and lowers its pruning threshold;
+    the answer is exact with a certificate that re-checks."""
     import time
 
     from prunecert.checks.instances import neuron_milp
@@ -447,24 +447,84 @@ def test_a_better_subset_from_beside_the_tree_starts_the_tree_again_at_its_thres
                         lambda *a, **k: [(worst, 0.0, 0.0, "HighsModelStatus.kTimeLimit")])
     monkeypatch.setattr(neuron_milp, "BESIDE_MIN_SECONDS", 0.0)
     real_tree = neuron_milp.search_tree
-    thresholds = []
+    seen = {}
 
     def tree(A, T, model, L, **k):
-        thresholds.append(L)
-        if k.get("stop") is not None:      # wait for the run beside, as a long tree would
-            t0 = time.perf_counter()
-            while not k["stop"]() and time.perf_counter() - t0 < 20:
-                time.sleep(0.05)
-        return real_tree(A, T, model, L, **k)
+        # wait for the run beside, as a long tree would, then hand its news to the real tree
+        t0 = time.perf_counter()
+        got = None
+        while got is None and time.perf_counter() - t0 < 20:
+            got = k["news"]()
+            time.sleep(0.05)
+        seen.update(L=L, start=k["incumbent"], news=got)
+        answers = iter([got])
+        return real_tree(A, T, model, L, **dict(k, news=lambda: next(answers, None)))
 
     monkeypatch.setattr(neuron_milp, "search_tree", tree)
     r = optimum(net, timeout=30, beside=True)
-    assert len(thresholds) == 2 and thresholds[1] < thresholds[0]
-    assert r.tree["restarts"] == 1 and r.tree["threshold_units"] == thresholds[1]
+    assert seen["news"] is not None and seen["news"][0] < seen["start"][0]
     assert "Optimal" in r.highs["beside_tree"]["status"]
+    assert r.tree["cut_units"] < r.tree["threshold_units"] == seen["L"]
     assert exact.lower_complete and r.lower_complete
     assert r.lo <= exact.hi <= r.hi and r.hi - r.lo <= r.hi / 10**4
     assert recheck(r.cert)["ok"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("gap,rounding,rule", [(Fraction(0), True, "strong"), (Fraction(1, 10), False, "fracsize"),
+                                               (Fraction(1, 50), True, "fracsize")])
+def test_incumbents_prune_a_tree_whose_threshold_is_far_above_the_optimum(seed, gap, rounding, rule):
+    """Threshold twice the optimum: without incumbents every node holding a subset below it stays
+    open to the enumeration leaves; with them (enumeration leaves, rounded LP solutions) the
+    pruning threshold drops to the best subset met, less the gap.  The bound is then within
+    the gap of the exact optimum, never above it, and the certificate walker re-derives at least
+    the bound reported from the same tree (its leaves may be below the threshold)."""
+    A, T, model, exact = _random_instance(700 + seed, 16, 14)
+    L = 2 * exact + 1
+    tr = certified_tree(A, T, model, L, enum_free=2, timeout=60, branching=rule,
+                        incumbent_gap=gap, rounding=rounding)
+    plain = certified_tree(A, T, model, L, enum_free=2, timeout=60, branching=rule)
+    assert tr.complete and plain.complete and plain.lower == exact
+    # the best subset met is within the gap of the optimum (the optimum itself with gap 0)
+    assert exact <= tr.best[0] and (gap or tr.best[0] == exact)
+    if gap:
+        assert tr.cut == tr.lower == tr.best[0] - tr.best[0] * gap.numerator // gap.denominator
+    else:
+        assert tr.cut == tr.lower == exact
+    assert exact * (1 - gap) <= tr.lower <= exact
+    assert tr.nodes <= plain.nodes
+    assert tr.lower <= _walked(tr.tree, A, T, model, L) <= exact
+
+
+@pytest.mark.parametrize("bad", ["low", "high"])
+def test_a_wrong_incumbent_value_cannot_raise_the_bound(bad):
+    """The value of an incumbent given from outside only enters the bound through a minimum: a
+    value below the truth lowers the bound (sound), one above it prunes nothing wrongly."""
+    A, T, model, exact = _random_instance(41, 14, 12, "B")
+    S = tuple(range(7))
+    value = exact // 3 if bad == "low" else 10 * exact
+    tr = certified_tree(A, T, model, 2 * exact, enum_free=2, timeout=60, incumbent=(value, S),
+                        incumbent_gap=0, rounding=True)
+    assert tr.complete and tr.lower <= exact
+    assert tr.lower == (value if bad == "low" else exact)
+    assert tr.lower <= _walked(tr.tree, A, T, model, 2 * exact)
+
+
+def test_incumbents_found_by_one_worker_prune_in_the_others(monkeypatch):
+    """Two processes, threshold far above the optimum: the best subset goes to every worker with
+    its next round; the assembled tree is complete, its bound the exact optimum, and it
+    re-checks."""
+    from prunecert.checks.instances import tree_parallel
+
+    monkeypatch.setattr(tree_parallel, "ROUND_SECONDS", 0.05)
+    monkeypatch.setattr(tree_parallel, "PER_WORKER", 2)
+    A, T, model, exact = _random_instance(901, 18, 14, "B")
+    L = 2 * exact + 1
+    tr = search_tree(A, T, model, L, enum_free=2, timeout=60, branching="strong", workers=2,
+                     incumbent_gap=0, rounding=True)
+    assert tr.complete and tr.lower == exact == tr.best[0] == tr.cut
+    assert not any(e[0] == "P" for e in tr.tree)
+    assert exact <= _walked(tr.tree, A, T, model, L)
 
 
 @pytest.mark.parametrize("seed,model", [(1, "B"), (2, "A")])

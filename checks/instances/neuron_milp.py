@@ -35,6 +35,7 @@ from prunecert.checks.instances import neuron_enum
 from prunecert.checks.instances.network import Network, prefix
 from prunecert.checks.instances.neuron_lower import integer_data, into_ball, lower_from_int, sphere_points
 from prunecert.checks.instances.highs_mip import HighsRound, highs_minmax, minmax_portfolio
+from prunecert.checks.instances.neuron_tree import exact_arrays, subset_error
 from prunecert.checks.instances.tree_parallel import search_tree
 from prunecert.checks.rigorous.numbers import fraction_to_decimal, to_fraction
 
@@ -187,10 +188,11 @@ def arc_fill(directions, max_gap: float) -> list[list[float]]:
 
 
 def _tree_info(tr, L: int, K: int, branching: str, workers: int = 1) -> dict:
-    """The ``tree`` field of a result: what the certified tree did."""
+    """The ``tree`` field of a result: what the certified tree did (``cut_units``: the pruning
+    threshold it ended with, lowered from the threshold by the best subset it met)."""
     return {"nodes": tr.nodes, "leaves": tr.leaves, "complete": tr.complete,
             "seconds": round(tr.seconds, 3), "threshold_units": L, "K": K, "branching": branching,
-            "workers": workers}
+            "workers": workers, "cut_units": tr.cut if tr.cut is not None else L}
 
 
 def _certified_or_inf(tested: dict, S) -> float:
@@ -376,6 +378,7 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             return data.to_units(goal) + data.margin + 1
 
         L = threshold()
+        eA, eT = exact_arrays(data.A, data.T)     # (sums that cannot overflow)
         left = max(0.5, deadline - time.perf_counter())
         side = None
         beside_state: dict = {}
@@ -398,44 +401,37 @@ def optimum(net: Network, *, timeout: float = 60.0, points: int | None = None,
             beside_state["status"] = status
             if S is not None:
                 beside_state.update(value=val / 2**data.K, dual_bound=dual / 2**data.K)
+                beside_state["subset"] = tuple(S)
                 certify_sup(tuple(S))
 
-        def restart_needed():
-            # asked by the tree between nodes/rounds: once the run beside has ended, a subset it
-            # found that lowers the threshold by more than the tolerance ends this tree (a
-            # threshold above the optimum on P is one the tree can never reach)
-            if "status" not in beside_state:
-                if side.proc.poll() is None:
-                    return False
-                read_beside(wait=True)
-                beside_state["restart"] = L - threshold() > L * rel_tol
-                if beside_state["restart"]:
-                    say("HiGHS beside the tree found a better subset: the tree starts again with "
-                        "its threshold")
-            return beside_state["restart"]
+        def beside_news():
+            # asked by the tree now and then: once the run beside has ended, its subset (with
+            # its exact error on P) joins the tree as an incumbent, which lowers its pruning
+            # threshold if the subset is better
+            if "status" in beside_state or side.proc.poll() is None:
+                return None
+            read_beside(wait=True)
+            S = beside_state.get("subset")
+            if S is None:
+                return None
+            say("HiGHS beside the tree ended; its subset joins the tree")
+            return subset_error(eA, eT, net.model, S), S
 
+        # the tree starts from the best subset met (its error on P, exact), prunes against
+        # the best it meets (incumbent_gap: within half the tolerance of it) and tries the LP
+        # solution of every node, rounded, as a subset
+        start = subset_error(eA, eT, net.model, best), best
         say(f"certifying the lower bound: tree search on {len(pts)} points, {left:.0f} s left")
         tr = search_tree(data.A, data.T, net.model, L, timeout=left, progress=say, branching=branching,
-                         workers=workers, stop=restart_needed if side is not None else None)
+                         workers=workers, news=beside_news if side is not None else None,
+                         incumbent=start, incumbent_gap=rel_tol / 2, rounding=True)
         lo = lower_from_int(data, tr.lower)
-        restarts = 0
         if side is not None:
             # a complete tree already settles hi within the tolerance: its answer is not awaited
             read_beside(wait=not tr.complete)
-            hinfo["beside_tree"] = {k: v for k, v in beside_state.items() if k != "restart"}
-            left = deadline - time.perf_counter() - max(1.0, 0.01 * timeout)
-            if beside_state.get("restart") and not tr.complete and left >= 1.0:
-                L2 = threshold()
-                say(f"certifying the lower bound again: threshold {L2} (was {L}), {left:.0f} s left")
-                tr2 = search_tree(data.A, data.T, net.model, L2, timeout=left, progress=say,
-                                  branching=branching, workers=workers)
-                restarts = 1
-                if lower_from_int(data, tr2.lower) >= lo:   # the tree that proves more is kept
-                    tr, L, lo = tr2, L2, lower_from_int(data, tr2.lower)
+            hinfo["beside_tree"] = {k: v for k, v in beside_state.items() if k != "subset"}
         lower_complete = tr.complete
         tree_info = _tree_info(tr, L, data.K, branching, workers)
-        if restarts:
-            tree_info["restarts"] = restarts
         if tr.best is not None and tuple(tr.best[1]) not in tested:
             certify_sup(tuple(tr.best[1]))
         if not tr.complete:

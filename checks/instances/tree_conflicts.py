@@ -55,6 +55,9 @@ class ConflictPool:
 
     def __init__(self, n: int, L: int, scale_bits: int):
         self.n, self.L, self.k = n, L, scale_bits
+        # the bound a proof must reach: L, or lower once the search's incumbents prune (the
+        # box of e stays [0, L], the same as in the tree's rows and in the re-checker)
+        self.cut = L
         self.cap = cap = CAP
         self.max_size = MAX_SIZE
         self.M1 = np.zeros((cap, n), dtype=np.float32)   # literal s_j = 1
@@ -65,7 +68,7 @@ class ConflictPool:
         self.log: list | None = None                     # learned here since drain(), if kept
 
     def add(self, fix: dict, yq: dict, total: int, r, B: int) -> None:
-        lits = generalise(fix, r, B, self.L, self.k)
+        lits = generalise(fix, r, B, self.cut, self.k)
         if not lits or len(lits) > self.max_size:
             return
         if self.log is not None:
@@ -85,7 +88,8 @@ class ConflictPool:
 
     def extend(self, items) -> None:
         """Conflicts learned by another search on the same data (same rows, same L).  They are
-        used like this pool's own: every use is re-evaluated exactly on the box it closes."""
+        used like this pool's own: every use is re-evaluated exactly on the box it closes
+        (against this pool's ``cut``)."""
         for lits, proof in items:
             if lits and len(lits) <= self.max_size:
                 self._put(lits, proof)
@@ -107,7 +111,7 @@ class ConflictPool:
         lower = [fix.get(j, 0) for j in range(n)] + [0]
         upper = [fix.get(j, 1) for j in range(n)] + [self.L]
         B = add_box_terms(total, r, lower, upper)
-        return B is not None and B > ((self.L - 1) << self.k)
+        return B is not None and B > ((self.cut - 1) << self.k)
 
     def scan(self, fix: dict):
         """('leaf', yq) if a conflict covers the node; else ('fix', [(j, keep, yq), ...]) -- units

@@ -36,11 +36,18 @@ PER_WORKER = 8          # ... or until it has this many open nodes per worker
 
 
 def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 60.0,
-                max_nodes: int = 2_000_000, progress=None, stop=None, **opts) -> TreeResult:
+                max_nodes: int = 2_000_000, progress=None, stop=None, news=None, incumbent=None,
+                **opts) -> TreeResult:
     """:func:`prunecert.checks.instances.neuron_tree.certified_tree` (same options) on
     ``workers`` processes; 1 = in this process.  ``stop`` (optional, no arguments): asked
     between nodes (one process) or between rounds (several); when it says True the search ends
-    as at its deadline (the open nodes are bounded, the tree is still a certificate)."""
+    as at its deadline (the open nodes are bounded, the tree is still a certificate).
+    ``incumbent`` (optional): a known subset as (E(S), S); ``news`` (optional, no arguments):
+    asked now and then (between nodes or between rounds) for a subset found elsewhere, as
+    (E(S), S) or None.  With ``incumbent_gap`` (see
+    :class:`prunecert.checks.instances.neuron_tree.Search`) they lower the pruning threshold;
+    their values only ever enter the bound through a minimum, so a wrong one cannot make it
+    unsound."""
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
         raise ValueError("workers must be an integer from 1 to 64")
     if opts.get("branching", "fracsize") not in ("fracsize", "pseudocost", "strong"):
@@ -52,9 +59,10 @@ def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 
         workers = 1
     if workers == 1:
         return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
-                              progress=progress, stop=stop, **opts)
+                              progress=progress, stop=stop, news=news, incumbent=incumbent, **opts)
     return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
-                         progress=progress, workers=workers, stop=stop)
+                         progress=progress, workers=workers, stop=stop, news=news,
+                         incumbent=incumbent)
 
 
 def _worker(conn, A, T, model, L, opts):
@@ -71,9 +79,11 @@ def _worker(conn, A, T, model, L, opts):
                 continue               # meant for a round that had already ended
             if msg[0] != "round":
                 break
-            _, tag, items, seconds, final, max_nodes, shared = msg
+            _, tag, items, seconds, final, max_nodes, shared, incumbent = msg
             if s.pool is not None:
                 s.pool.extend(shared)      # what the other processes learned since
+            if incumbent is not None:
+                s.offer(*incumbent)        # the best subset any process has met
             # in a round that is not the last, a message from the main process (a "yield": another
             # worker ran out of nodes) ends the round early, so the open nodes are dealt out again
             conn.send(("done",) + _round(s, tag, items, time.perf_counter() + seconds, final, max_nodes,
@@ -112,7 +122,7 @@ def _context():
 
 
 def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int, progress,
-                  workers: int, stop=None) -> TreeResult:
+                  workers: int, stop=None, news=None, incumbent=None) -> TreeResult:
     t0 = time.perf_counter()
     deadline = t0 + timeout
     say = progress or (lambda msg: None)
@@ -127,7 +137,8 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
         conns.append(a)
     try:
         with one_blas_thread():
-            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop)
+            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop, news,
+                          incumbent)
     finally:
         for c in conns:
             try:
@@ -143,20 +154,23 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
             c.close()
 
 
-def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None) -> TreeResult:
+def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None, news=None,
+           incumbent=None) -> TreeResult:
     main = Search(A, T, model, L, **opts)
+    if incumbent is not None:
+        main.offer(*incumbent)
     if main.pool is not None:
         main.pool.keep_log()
     heap = [main.root_item("root")]
     # the main process searches alone until there is work to share
     start_end = t0 + START_SHARE * (deadline - t0)
     main.run(heap, start_end, max_nodes=max_nodes, reserve=False, max_open=PER_WORKER * len(conns),
-             stop=stop)
+             stop=stop, news=news)
     nodes, kinds, best = main.nodes, dict(main.kinds), main.best
     if not heap or deadline - time.perf_counter() < 2.0 or (stop is not None and stop()):
         lower, tree = main.close(heap)
         return TreeResult(lower, not heap, main.L, tree, nodes=nodes, leaves=kinds,
-                          seconds=time.perf_counter() - t0, best=best)
+                          seconds=time.perf_counter() - t0, best=best, cut=main.cut)
     grafts, frontier = main.export(heap, lambda nid: f"m.{nid}")
     ready = [c for c in conns
              if _receive(c, max(0.0, min(10.0, deadline - time.perf_counter() - 2.0)))[0] == "ready"]
@@ -182,6 +196,9 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None)
 
     rnd = 0
     while frontier and ready:
+        inc = news() if news is not None else None
+        if inc is not None and (best is None or inc[0] < best[0]):
+            best = (int(inc[0]), tuple(int(i) for i in inc[1]))
         left = deadline - time.perf_counter()
         final = left < 2.0 * ROUND_SECONDS
         seconds = max(0.2, left - 1.5) if final else ROUND_SECONDS
@@ -194,7 +211,7 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None)
         for k, (c, share) in enumerate(zip(ready, shares)):
             if share:
                 c.send(("round", f"{rnd}.{k}", share, seconds, final,
-                        max(1, (max_nodes - nodes) // len(ready)), outbox[c]))
+                        max(1, (max_nodes - nodes) // len(ready)), outbox[c], best))
                 outbox[c] = []
                 sent.append((c, share))
             else:
@@ -230,16 +247,22 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None)
             frontier.extend(share)
         ready = answered
         low = min((it[1] for it in frontier), default=L)
-        say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {L} ({len(ready)} processes)")
+        cut = L if best is None else main.cut_of(best[0])
+        say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {cut} ({len(ready)} processes)")
         if final or nodes >= max_nodes or (stop is not None and stop()):
             break
     if frontier and not ready and deadline - time.perf_counter() > 1.0:
         # no worker left (none started, or all failed): the main process goes on alone
         say("tree: no worker process answers; searching in this process")
         items, frontier = frontier, []
+        if best is not None:
+            main.offer(*best)
         absorb(_round(main, "m2", items, deadline, True, max(1, max_nodes - nodes), progress=say))
-    # assemble: every placeholder becomes its subtree, or an lp leaf with its parent's dual
-    lower = int(L) if best is None else min(int(L), best[0])
+    # assemble: every placeholder becomes its subtree, or an lp leaf with its parent's dual.
+    # Every leaf a process closed has value >= the cut it had then >= the cut of the final best
+    # (a cut is a monotone function of the best value, the same in every process)
+    cut = int(L) if best is None else main.cut_of(best[0])
+    lower = cut if best is None else min(cut, best[0])
     pending = {}
     for key, bnd, fix, pyq in frontier:
         if key not in values:
@@ -248,7 +271,7 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None)
         pending[key] = pyq
     tree = _expand("root", grafts, pending)
     return TreeResult(max(0, int(lower)), not frontier, main.L, tree, nodes=nodes, leaves=kinds,
-                      seconds=time.perf_counter() - t0, best=best)
+                      seconds=time.perf_counter() - t0, best=best, cut=cut)
 
 
 def _receive(conn, wait: float) -> tuple:

@@ -14,7 +14,10 @@ import pytest
 
 from prunecert.cli import main
 
-GAP = ["experiment", "gap", "--d", "2", "--widths", "10,14,18", "--seeds", "2"]
+# width 40 makes the last two tasks take seconds: the interrupt, sent once two tasks are stored,
+# must land while the sweep still runs (with widths up to 18 the whole sweep took under a
+# second, and the interrupt could arrive after it had finished)
+GAP = ["experiment", "gap", "--d", "2", "--widths", "10,14,40", "--seeds", "2"]
 TIMINGS = ("neuron_seconds", "weight_seconds")
 
 

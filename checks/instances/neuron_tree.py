@@ -513,10 +513,10 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
                    enum_free: int = ENUM_FREE, progress=None,
                    reduced_cost_fixing: bool = True, branching: str = "fracsize",
                    propagation: bool = True, strong_cands: int = 6, conflicts: bool = True,
-                   incumbent_gap=None, rounding: bool = False, stop=None, news=None,
+                   incumbent_gap=None, rounding: bool = False, news=None,
                    incumbent=None) -> TreeResult:
-    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time, or
-    until ``stop()`` says True), in this process (several:
+    """Best-first branch and bound proving E(S) >= L for all S (or the best bound in time), in
+    this process (several:
     :func:`prunecert.checks.instances.tree_parallel.search_tree`).
     incumbent_gap, rounding: incumbent pruning (see the module docstring; None: off);
     incumbent: a known subset as (E(S), S) offered at the start; news: see :meth:`Search.run`.
@@ -531,8 +531,7 @@ def certified_tree(A, T, model: str, L: int, *, timeout: float = 60.0, max_nodes
         if incumbent is not None:
             s.offer(*incumbent)
         heap = [s.root_item("root")]
-        s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True, stop=stop,
-              news=news)
+        s.run(heap, t0 + timeout, max_nodes=max_nodes, progress=progress, reserve=True, news=news)
         lower, tree = s.close(heap)
         return TreeResult(lower, not heap, s.L, tree, nodes=s.nodes, leaves=s.kinds,
                           seconds=time.perf_counter() - t0, best=s.best, cut=s.cut)

@@ -36,12 +36,10 @@ PER_WORKER = 8          # ... or until it has this many open nodes per worker
 
 
 def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 60.0,
-                max_nodes: int = 2_000_000, progress=None, stop=None, news=None, incumbent=None,
+                max_nodes: int = 2_000_000, progress=None, news=None, incumbent=None,
                 **opts) -> TreeResult:
     """:func:`prunecert.checks.instances.neuron_tree.certified_tree` (same options) on
-    ``workers`` processes; 1 = in this process.  ``stop`` (optional, no arguments): asked
-    between nodes (one process) or between rounds (several); when it says True the search ends
-    as at its deadline (the open nodes are bounded, the tree is still a certificate).
+    ``workers`` processes; 1 = in this process.
     ``incumbent`` (optional): a known subset as (E(S), S); ``news`` (optional, no arguments):
     asked now and then (between nodes or between rounds) for a subset found elsewhere, as
     (E(S), S) or None.  With ``incumbent_gap`` (see
@@ -59,10 +57,9 @@ def search_tree(A, T, model: str, L: int, *, workers: int = 1, timeout: float = 
         workers = 1
     if workers == 1:
         return certified_tree(A, T, model, L, timeout=timeout, max_nodes=max_nodes,
-                              progress=progress, stop=stop, news=news, incumbent=incumbent, **opts)
+                              progress=progress, news=news, incumbent=incumbent, **opts)
     return parallel_tree(A, T, model, L, opts, timeout=timeout, max_nodes=max_nodes,
-                         progress=progress, workers=workers, stop=stop, news=news,
-                         incumbent=incumbent)
+                         progress=progress, workers=workers, news=news, incumbent=incumbent)
 
 
 def _worker(conn, A, T, model, L, opts):
@@ -122,7 +119,7 @@ def _context():
 
 
 def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int, progress,
-                  workers: int, stop=None, news=None, incumbent=None) -> TreeResult:
+                  workers: int, news=None, incumbent=None) -> TreeResult:
     t0 = time.perf_counter()
     deadline = t0 + timeout
     say = progress or (lambda msg: None)
@@ -137,8 +134,7 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
         conns.append(a)
     try:
         with one_blas_thread():
-            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop, news,
-                          incumbent)
+            return _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, news, incumbent)
     finally:
         for c in conns:
             try:
@@ -154,7 +150,7 @@ def parallel_tree(A, T, model, L, opts: dict, *, timeout: float, max_nodes: int,
             c.close()
 
 
-def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None, news=None,
+def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, news=None,
            incumbent=None) -> TreeResult:
     main = Search(A, T, model, L, **opts)
     if incumbent is not None:
@@ -165,9 +161,9 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None,
     # the main process searches alone until there is work to share
     start_end = t0 + START_SHARE * (deadline - t0)
     main.run(heap, start_end, max_nodes=max_nodes, reserve=False, max_open=PER_WORKER * len(conns),
-             stop=stop, news=news)
+             news=news)
     nodes, kinds, best = main.nodes, dict(main.kinds), main.best
-    if not heap or deadline - time.perf_counter() < 2.0 or (stop is not None and stop()):
+    if not heap or deadline - time.perf_counter() < 2.0:
         lower, tree = main.close(heap)
         return TreeResult(lower, not heap, main.L, tree, nodes=nodes, leaves=kinds,
                           seconds=time.perf_counter() - t0, best=best, cut=main.cut)
@@ -249,7 +245,7 @@ def _drive(A, T, model, L, opts, t0, deadline, max_nodes, say, conns, stop=None,
         low = min((it[1] for it in frontier), default=L)
         cut = L if best is None else main.cut_of(best[0])
         say(f"tree: {nodes} nodes, {len(frontier)} open, bound {low} / {cut} ({len(ready)} processes)")
-        if final or nodes >= max_nodes or (stop is not None and stop()):
+        if final or nodes >= max_nodes:
             break
     if frontier and not ready and deadline - time.perf_counter() > 1.0:
         # no worker left (none started, or all failed): the main process goes on alone
